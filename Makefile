@@ -1,0 +1,46 @@
+# Two commands do all set-up: `make run` and `make test`. Both are idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+CHROMIUM := /usr/bin/chromium
+
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: run test api worker bench chromium redis-stop clean
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
+chromium:
+	@test -x $(CHROMIUM) || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "Could not install Debian's chromium (needs root and apt)"; exit 1; }; }
+
+run: $(STAMP)
+	LLM_PROVIDER=$${LLM_PROVIDER:-local} $(VENV)/bin/streamlit run dashboard.py \
+		--server.address 127.0.0.1 --server.port 8501 --server.headless true \
+		--browser.gatherUsageStats false
+
+test: $(STAMP) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+api: $(STAMP)
+	$(PY) -m batch_core.api
+
+worker: $(STAMP)
+	$(PY) -m batch_core worker $(WORKER_ARGS)
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+redis-stop: $(STAMP)
+	$(PY) -m batch_core redis stop
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache

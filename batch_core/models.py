@@ -1,0 +1,174 @@
+"""Typed models shared by every layer: what goes in, what is stored, what is shown."""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Tier(str, Enum):
+    ORDINARY = "ordinary"    # processed as is
+    SENSITIVE = "sensitive"  # PII redacted before any text leaves the process or is stored
+
+
+class DuplicatePolicy(str, Enum):
+    SKIP = "skip"                          # keep the existing meeting, skip the new one
+    REPLACE = "replace"                    # process the new one; on success remove the old one
+    ALLOW_DUPLICATES = "allow_duplicates"  # process and keep both
+
+
+class BatchState(str, Enum):
+    PROCESSING = "processing"  # at least one meeting is still queued or processing
+    COMPLETED = "completed"    # every meeting reached a terminal state (some may be failed/skipped)
+    PARTIAL = "partial"        # stopped early by an infrastructure fault; unfinished meetings failed
+    CANCELED = "canceled"      # canceled by a user; queued meetings were canceled
+
+    @property
+    def terminal(self) -> bool:
+        return self is not BatchState.PROCESSING
+
+
+class MeetingState(str, Enum):
+    QUEUED = "queued"          # waiting for a worker
+    PROCESSING = "processing"  # a worker is running its pipeline
+    COMPLETED = "completed"    # insights stored under its tier
+    FAILED = "failed"          # the pipeline raised; `error` says why
+    SKIPPED = "skipped"        # not processed: duplicate, too short or too long
+    CANCELED = "canceled"      # its batch was canceled before it started
+
+    @property
+    def terminal(self) -> bool:
+        return self not in (MeetingState.QUEUED, MeetingState.PROCESSING)
+
+
+TERMINAL_MEETING_STATES = tuple(s for s in MeetingState if s.terminal)
+
+
+class Stage(str, Enum):
+    PARSE = "parse"          # transcript text -> speaker turns
+    REDACT = "redact"        # sensitive tier only: PII removed
+    EXTRACT = "extract"      # provider call for insights
+    SENTIMENT = "sentiment"  # per-speaker VADER scores
+    STORE = "store"          # record written to Redis
+
+
+class MeetingIn(BaseModel):
+    """One meeting as submitted to a batch."""
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    tier: Tier
+    transcript: str
+    meeting_date: str | None = None
+    source_name: str | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("title must not be empty")
+        return value
+
+
+class Turn(BaseModel):
+    speaker: str | None = None
+    text: str
+    start: float | None = None  # seconds from the meeting start
+    end: float | None = None
+
+
+class Decision(BaseModel):
+    topic: str
+    decision: str
+    deciders: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class ActionItem(BaseModel):
+    task: str
+    owner: str | None = None
+    deadline: str | None = None
+    priority: str = "medium"  # low | medium | high
+
+
+class KeyTopic(BaseModel):
+    name: str
+    importance: float = Field(ge=0.0, le=1.0)
+    related_speakers: list[str] = Field(default_factory=list)
+
+
+class OpenQuestion(BaseModel):
+    question: str
+    context: str = ""
+    stakeholders: list[str] = Field(default_factory=list)
+
+
+class Insights(BaseModel):
+    """The extraction schema every provider must fill."""
+    summary: str
+    decisions: list[Decision] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    key_topics: list[KeyTopic] = Field(default_factory=list)
+    open_questions: list[OpenQuestion] = Field(default_factory=list)
+
+
+class SpeakerSentiment(BaseModel):
+    speaker: str
+    label: str  # positive | neutral | negative
+    mean_score: float
+    utterances: int
+
+
+class AuditEntry(BaseModel):
+    step: str
+    at: str  # ISO-8601 UTC
+    duration_ms: float
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class MeetingRecord(BaseModel):
+    """A processed meeting as stored under its tier namespace. Never expires."""
+    meeting_id: str
+    batch_id: str | None = None
+    title: str
+    tier: Tier
+    meeting_date: str | None = None
+    source_name: str | None = None
+    processed_at: str
+    provider: str
+    model: str
+    speakers: list[str]
+    word_count: int
+    duration_seconds: float | None = None
+    redacted: bool = False
+    redaction_counts: dict[str, int] = Field(default_factory=dict)
+    transcript: str  # redacted for the sensitive tier; the original is never stored
+    insights: Insights
+    sentiment: list[SpeakerSentiment]
+    audit: list[AuditEntry]
+
+
+class SubmitResult(BaseModel):
+    batch_id: str
+    total: int
+    status: BatchState
+    submitted_at: str
+
+
+class MeetingRow(BaseModel):
+    """One line of a batch's results list, in submission order."""
+    index: int
+    meeting_id: str | None = None
+    title: str
+    tier: Tier
+    status: MeetingState
+    error: str | None = None
+    stage: Stage | None = None
+    attempts: int = 0
+    source_name: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    duration_ms: float | None = None
+    stage_ms: dict[str, float] = Field(default_factory=dict)
