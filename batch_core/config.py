@@ -81,6 +81,8 @@ class Settings:
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     api_cors_origins: tuple[str, ...] = field(default_factory=tuple)
+    api_idempotency_ttl_seconds: int = 86400
+    api_process_timeout_seconds: float = 120.0
 
     @property
     def embedded_redis(self) -> bool:
@@ -132,6 +134,8 @@ def load_settings() -> Settings:
         api_host=_env_str("BATCH_API_HOST", "127.0.0.1"),
         api_port=_env_int("BATCH_API_PORT", 8000),
         api_cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()),
+        api_idempotency_ttl_seconds=_env_int("BATCH_API_IDEMPOTENCY_TTL_SECONDS", 86400),
+        api_process_timeout_seconds=_env_float("BATCH_API_PROCESS_TIMEOUT_SECONDS", 120.0),
     )
 
 
