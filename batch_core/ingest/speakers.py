@@ -1,0 +1,45 @@
+"""Recognising speaker labels: `Name: text` prefixes and bare `Name` header lines."""
+from __future__ import annotations
+
+import re
+
+MAX_NAME_WORDS = 6
+MAX_NAME_CHARS = 60
+
+# A label starts with a letter and holds no colon; the text after `: ` may be empty.
+_PREFIX = re.compile(r"^(?P<name>[^\W\d_][^:\n]{0,80}?)\s*:(?:\s+(?P<text>.*)|\s*)$")
+# Sentence punctuation and URL-ish characters never appear in a person's label.
+_NOT_IN_NAMES = re.compile(r"[?!;,\"“”<>\[\]{}=*#/\\|@]")
+
+
+def plausible_name(name: str) -> bool:
+    """True when `name` could be a speaker label (short, no sentence punctuation)."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_CHARS or not name[0].isalpha():
+        return False
+    if len(name.split()) > MAX_NAME_WORDS or _NOT_IN_NAMES.search(name):
+        return False
+    return not name.endswith(".") or len(name.split()) > 1
+
+
+def looks_capitalised(name: str) -> bool:
+    """`Alice Smith`, `Speaker 1`, `van der Berg Anna`: most words start upper-case or are digits."""
+    words = name.split()
+    strong = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return bool(words) and words[0][0].isupper() and strong * 2 > len(words)
+
+
+def split_prefix(line: str) -> tuple[str, str] | None:
+    """(`name`, `text`) for `Name: text` (text may be empty), else None."""
+    match = _PREFIX.match(line)
+    if not match:
+        return None
+    name = " ".join(match.group("name").split())
+    text = (match.group("text") or "").strip()
+    if text.startswith("//") or not plausible_name(name):
+        return None
+    # A label with nothing after it stands alone on its line; require it to look like a name
+    # so that prose such as "The plan is as follows:" is not taken for a speaker.
+    if not text and not looks_capitalised(name):
+        return None
+    return name, text

@@ -1,0 +1,169 @@
+"""Plain-text transcripts to speaker turns.
+
+Understood layouts (mixed freely):
+  `[hh:mm:ss] Speaker: text`, `hh:mm:ss Speaker: text`, `Speaker: text`,
+  Otter / Teams-docx headers `Speaker Name  M:SS` with the text on the lines below,
+  a lone `Speaker:` line with the text below, a lone timestamp line before a turn,
+  `0:0:3.4 --> 0:0:5.6` timing lines followed by a bare name line (older Teams .docx),
+  and unstructured prose (one turn, speaker None).
+Pasted WebVTT or SRT is recognised and handed to those parsers.
+"""
+from __future__ import annotations
+
+import re
+
+from batch_core.models import Turn
+from batch_core.ingest.errors import IngestError
+from batch_core.ingest.speakers import looks_capitalised, plausible_name, split_prefix
+from batch_core.ingest.timecode import CLOCK, LOOSE_CLOCK, parse_clock
+from batch_core.ingest.turns import merge_turns, squash
+
+# Header keys that describe the meeting rather than being said in it (only at the top).
+METADATA_KEYS = {
+    "meeting", "title", "subject", "date", "time", "attendees", "participants", "present",
+    "location", "agenda", "recorded", "duration", "transcript",
+}
+
+_BRACKETED = re.compile(rf"^[\[(](?P<time>{CLOCK})[\])]\s*(?:[-–—|]\s*)?(?P<rest>.*)$")
+_BARE_TIME = re.compile(rf"^(?P<time>{CLOCK})\s+(?:[-–—|]\s*)?(?P<rest>\S.*)$")
+_TIME_ONLY = re.compile(rf"^[\[(]?(?P<time>{CLOCK})[\])]?$")
+_ARROW = re.compile(rf"^(?P<start>{LOOSE_CLOCK}|{CLOCK})\s*-->\s*(?P<end>{LOOSE_CLOCK}|{CLOCK})")
+_HEADER = re.compile(rf"^(?P<name>\S.*?)(?P<gap>\s+)(?P<time>{CLOCK})$")
+_SRT_START = re.compile(r"^\d+[ \t]*\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
+
+
+def normalise_newlines(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def looks_like_vtt(text: str) -> bool:
+    return text.lstrip().startswith("WEBVTT")
+
+
+def looks_like_srt(text: str) -> bool:
+    return bool(_SRT_START.match(text.lstrip()))
+
+
+def parse_text(text: str) -> list[Turn]:
+    """Speaker turns of a transcript given as text; consecutive turns of one speaker merged."""
+    text = normalise_newlines(text)
+    if looks_like_vtt(text) or looks_like_srt(text):
+        # Imported here: vtt and srt reuse this module's speaker helpers.
+        from batch_core.ingest.srt_format import parse_srt
+        from batch_core.ingest.vtt import parse_vtt
+        try:
+            return parse_vtt(text) if looks_like_vtt(text) else parse_srt(text)
+        except IngestError:
+            # Not usable captions after all: read the words as text, without the WEBVTT line.
+            if looks_like_vtt(text):
+                text = text.lstrip().partition("\n")[2]
+    return parse_plain(text)
+
+
+def split_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
+    """`Meeting:`/`Date:`-style header lines at the top -> ({key: value}, index of first body line)."""
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        if not line:
+            index += 1
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip().lower()
+        if not sep or key not in METADATA_KEYS:
+            break
+        found.setdefault(key, value.strip())
+        index += 1
+    return found, index
+
+
+def _header_match(line: str) -> tuple[str, float] | None:
+    """`Alice Smith  0:03` -> ("Alice Smith", 3.0)."""
+    match = _HEADER.match(line)
+    if not match:
+        return None
+    name = match.group("name").strip().rstrip("-–—|").strip()
+    wide_gap = len(match.group("gap")) >= 2 or "\t" in match.group("gap")
+    if not plausible_name(name) or not (wide_gap or looks_capitalised(name)):
+        return None
+    return name, parse_clock(match.group("time"))
+
+
+class _TurnCollector:
+    """Accumulates raw turns line by line; counts how many were opened by a speaker label."""
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self.labelled = 0
+        self.pending_start: float | None = None
+        self.pending_end: float | None = None
+
+    def open(self, speaker: str | None, text: str = "", start: float | None = None) -> None:
+        if start is None:
+            start = self.pending_start
+        end = self.pending_end if start == self.pending_start else None
+        self.pending_start = self.pending_end = None
+        self.labelled += speaker is not None
+        self.turns.append(Turn(speaker=speaker, text=text, start=start, end=end))
+
+    def add(self, text: str) -> None:
+        if not self.turns or self.pending_start is not None:
+            self.open(None, text)
+        else:
+            self.turns[-1].text += " " + text
+
+
+def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> int:
+    """Consume `lines[index]`; return how many extra lines were consumed as well."""
+    if (match := _ARROW.match(line)):
+        out.pending_start = parse_clock(match.group("start"))
+        out.pending_end = parse_clock(match.group("end"))
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if following and plausible_name(following) and looks_capitalised(following) \
+                and index + 2 < len(lines) and lines[index + 2].strip():
+            out.open(following)
+            return 1
+        return 0
+    if (match := _TIME_ONLY.match(line)):
+        out.pending_start = parse_clock(match.group("time"))
+        return 0
+    if (header := _header_match(line)):
+        out.open(header[0], start=header[1])
+        return 0
+    timed = _BRACKETED.match(line)
+    if timed is None and (bare := _BARE_TIME.match(line)) and split_prefix(bare.group("rest")):
+        timed = bare
+    if timed:
+        start, rest = parse_clock(timed.group("time")), timed.group("rest")
+        labelled = split_prefix(rest)
+        out.open(*(labelled or (None, rest)), start=start)
+        return 0
+    if (labelled := split_prefix(line)):
+        out.open(*labelled)
+        return 0
+    out.add(line)
+    return 0
+
+
+def parse_plain(text: str) -> list[Turn]:
+    lines = normalise_newlines(text).split("\n")
+    _, first = split_metadata(lines)
+    out = _TurnCollector()
+    index = first
+    while index < len(lines):
+        line = lines[index].strip()
+        if line:
+            index += _read_line(line, lines, index, out)
+        index += 1
+    speakers = {t.speaker for t in out.turns if t.speaker}
+    body_lines = sum(1 for line in lines[first:] if line.strip())
+    # One stray "Note: ..." line in prose is not a dialogue.
+    if speakers and len(speakers) < 2 and out.labelled * 10 < body_lines * 3:
+        return _as_prose(lines[first:])
+    return merge_turns(out.turns)
+
+
+def _as_prose(lines: list[str]) -> list[Turn]:
+    body = squash(" ".join(lines))
+    return [Turn(speaker=None, text=body)] if body else []

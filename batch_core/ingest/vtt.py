@@ -1,0 +1,58 @@
+"""WebVTT (Teams, legacy Stream, Zoom, plain captions) to speaker turns, with webvtt-py.
+
+Speakers come from `<v Name>` voice spans (Teams; several per cue allowed, `</v>` optional)
+or from a `Name: text` payload (Zoom). Cues are ordered by start time, not by id, because
+Teams ids (`<GUID>/<n>-<m>`) arrive out of order.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from batch_core.models import Turn
+from batch_core.ingest.errors import IngestError
+from batch_core.ingest.speakers import split_prefix
+from batch_core.ingest.turns import clean_text, merge_turns
+
+_VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+?)\s*>")
+
+
+def _segments(raw: str) -> list[tuple[str | None, str]]:
+    """A cue payload split at voice spans: [(speaker or None, plain text), ...]."""
+    pieces = _VOICE.split(raw)
+    segments: list[tuple[str | None, str]] = []
+    if clean_text(pieces[0]):
+        segments.append((None, clean_text(pieces[0])))
+    for name, body in zip(pieces[1::2], pieces[2::2]):
+        segments.append((clean_text(name) or None, clean_text(body)))
+    return segments
+
+
+def read_captions(text: str) -> list[webvtt.Caption]:
+    """Captions in time order; IngestError when the text is not WebVTT or has no cues."""
+    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+        raise IngestError("not a WebVTT file (it does not start with WEBVTT)")
+    try:
+        captions = list(webvtt.from_buffer(io.StringIO(text.lstrip("\ufeff"))).captions)
+    except (MalformedFileError, MalformedCaptionError) as exc:
+        raise IngestError(f"broken WebVTT file: {exc}") from None
+    if not captions:
+        raise IngestError("WebVTT file has no captions")
+    return sorted(captions, key=lambda c: c.start_time.in_milliseconds())
+
+
+def parse_vtt(text: str) -> list[Turn]:
+    turns: list[Turn] = []
+    for caption in read_captions(text):
+        start = caption.start_time.in_milliseconds() / 1000
+        end = caption.end_time.in_milliseconds() / 1000
+        for speaker, body in _segments(caption.raw_text):
+            if speaker is None and (labelled := split_prefix(body)):
+                speaker, body = labelled
+            turns.append(Turn(speaker=speaker, text=body, start=start, end=end))
+    if not any(t.text for t in turns):
+        raise IngestError("WebVTT file has captions but no words")
+    return merge_turns(turns)
