@@ -1,0 +1,19 @@
+"""Errors that fail one meeting with a message a user can read (no stack traces)."""
+from __future__ import annotations
+
+
+class MeetingFailed(Exception):
+    """The meeting cannot be processed; `str(exc)` is shown to the user as is."""
+
+    def __init__(self, message: str, *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        # Provider calls made before giving up, so the runner can record exact retry counts.
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ProviderAuthError(MeetingFailed):
+    """The provider rejected the API key: every other meeting of the batch would fail the same way."""

@@ -1,0 +1,25 @@
+"""Choose the insight provider named by settings().llm_provider."""
+from __future__ import annotations
+
+from batch_core.config import Settings, settings
+from batch_core.pipeline.errors import MeetingFailed
+from batch_core.pipeline.providers.base import Extraction, ExtractionRequest, Provider
+
+PROVIDERS = ("local", "openai", "anthropic")
+
+__all__ = ["Extraction", "ExtractionRequest", "Provider", "PROVIDERS", "get_provider"]
+
+
+def get_provider(config: Settings | None = None) -> Provider:
+    config = config or settings()
+    name = config.llm_provider
+    if name == "local":
+        from batch_core.pipeline.providers.local import LocalProvider
+        return LocalProvider(model=config.model_name)
+    if name == "openai":
+        from batch_core.pipeline.providers.openai_provider import OpenAIProvider
+        return OpenAIProvider(config)
+    if name == "anthropic":
+        from batch_core.pipeline.providers.anthropic_provider import AnthropicProvider
+        return AnthropicProvider(config)
+    raise MeetingFailed(f"unknown LLM_PROVIDER {name!r}: use one of {', '.join(PROVIDERS)}")

@@ -1,0 +1,144 @@
+"""Offline action-item rules: commitments ("I'll send it by Friday"), requests ("Maria, can you…"),
+assignments ("Tom to update the plan", "action item for Ana: …")."""
+from __future__ import annotations
+
+import re
+
+from batch_core.models import ActionItem, Turn
+from batch_core.pipeline.providers.local_text import (
+    Sentence, clean_clause, find_deadline, priority_of, strip_filler, word_set,
+)
+
+# Verbs that make a clause a piece of work rather than talk ("I'll be honest", "I'll say").
+ACTION_VERBS = (
+    "add ask assign audit book build call cancel check chase circulate clean close collect compile "
+    "confirm contact coordinate create dig document double-check draft email escalate estimate "
+    "file finalise finalize find fix follow forward gather get handle implement investigate "
+    "invite look loop message migrate move notify order organise organize own pick ping plan "
+    "prepare prototype publish pull push put reach rebook reconcile record remove renew reply "
+    "request research reserve review revise rewrite run schedule send set share ship sign sort "
+    "speak start submit summarise summarize sync take talk test update upload verify write "
+    "double arrange deliver release merge deploy refund report train onboard hire interview"
+).split()
+_VERB = r"(?:" + "|".join(ACTION_VERBS) + r")\b"
+_ADVERBS = r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to)\s+)*"
+_NOT_WORK = re.compile(r"\b(?:share my screen|share the screen|share your screen|take notes|"
+                       r"get started|start the recording|take a look at the agenda)\b", re.IGNORECASE)
+
+_COMMITMENT = re.compile(
+    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can|I'm happy to|I'd be happy to|"
+    r"let me|I'll make sure to|I'll take care of it and)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)",
+    re.IGNORECASE)
+_NAME = r"(?P<name>SPEAKER_\d+|[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)"
+_REQUEST_NAME_FIRST = re.compile(
+    _NAME + r",?\s+(?:can|could|would|will)\s+you\s+(?:please\s+)?" + _ADVERBS
+    + r"(?P<task>" + _VERB + r".*)")
+_REQUEST_NAME_LAST = re.compile(
+    r"\b(?:can|could|would)\s+you\s+(?:please\s+)?" + _ADVERBS + r"(?P<task>" + _VERB + r".*?),\s*"
+    + _NAME + r"\s*\?")
+_PLEASE = re.compile(_NAME + r",\s+(?:please|you)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)")
+_NAME_WILL = re.compile(
+    r"(?:^|\b(?:and|so|then)\s+)" + _NAME
+    + r"\s+(?:will|is going to|'s going to|to|is taking|takes|owns|can)\s+" + _ADVERBS
+    + r"(?P<task>" + _VERB + r".*)")
+_EXPLICIT = re.compile(
+    r"\baction(?:\s+item)?s?\s*(?:for\s+" + _NAME + r")?\s*[:\-–]\s*(?P<task>.+)", re.IGNORECASE)
+_ANONYMOUS_REQUEST = re.compile(
+    r"^(?:can|could|would)\s+(?:you|someone|somebody)\s+(?:please\s+)?" + _ADVERBS
+    + r"(?P<task>" + _VERB + r".*)", re.IGNORECASE)
+_AFFIRMATIVE = re.compile(
+    r"^(?:yes|yeah|yep|sure|of course|will do|ok|okay|no problem|absolutely|on it|can do|"
+    r"i can|i'll|i will|happy to|definitely|certainly)\b", re.IGNORECASE)
+_NOT_NAMES = {"I", "We", "You", "They", "He", "She", "It", "This", "That", "So", "And", "Then", "Also",
+              "Okay", "Ok", "Yes", "Yeah", "Sure", "Great", "Good", "Someone", "Somebody", "Everyone",
+              "Anyone", "Nobody", "Who", "What", "Why", "How", "When", "Where", "Which", "Maybe",
+              "Please", "Right", "Well", "Fine", "Thanks", "Thank", "Alright", "Cool", "Perfect",
+              "Next", "Let", "The", "Our", "My", "Your", "Their", "Then", "Now", "Because"}
+
+
+class OwnerResolver:
+    """Maps 'Maria' or 'maria lopez' to the speaker name used elsewhere in the record."""
+
+    def __init__(self, speakers: list[str]) -> None:
+        self._by_key: dict[str, str] = {}
+        for speaker in speakers:
+            self._by_key.setdefault(speaker.lower(), speaker)
+            for part in speaker.split():
+                self._by_key.setdefault(part.lower(), speaker)
+
+    def resolve(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        name = name.strip()
+        if name.split()[0] in _NOT_NAMES:
+            return None
+        return self._by_key.get(name.lower()) or self._by_key.get(name.split()[0].lower()) or name
+
+    def known(self, name: str | None) -> str | None:
+        """Only a speaker of this meeting (or a redaction label) — for patterns where any capitalised
+        word could stand before "will" ("Marketing will…")."""
+        if not name:
+            return None
+        if re.fullmatch(r"SPEAKER_\d+", name):
+            return name
+        return self._by_key.get(name.lower()) or self._by_key.get(name.split()[0].lower())
+
+
+def _item(task: str, owner: str | None, sentence: str) -> ActionItem | None:
+    task = clean_clause(strip_filler(task))
+    if len(task.split()) < 2 or _NOT_WORK.search(task):
+        return None
+    return ActionItem(task=task, owner=owner, deadline=find_deadline(sentence),
+                      priority=priority_of(sentence))
+
+
+def _next_reply(sentence: Sentence, turns: list[Turn]) -> Turn | None:
+    for turn in turns[sentence.turn_index + 1: sentence.turn_index + 3]:
+        if turn.speaker != sentence.speaker:
+            return turn
+    return None
+
+
+def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> ActionItem | None:
+    text = strip_filler(s.text)
+    match = _EXPLICIT.search(text)
+    if match:
+        return _item(match.group("task"), owners.resolve(match.group("name")), text)
+    for pattern in (_REQUEST_NAME_FIRST, _REQUEST_NAME_LAST):
+        match = pattern.search(text)
+        if match and owners.resolve(match.group("name")):
+            return _item(match.group("task"), owners.resolve(match.group("name")), text)
+    for pattern in (_PLEASE, _NAME_WILL):
+        match = pattern.search(text)
+        if match and owners.known(match.group("name")):
+            return _item(match.group("task"), owners.known(match.group("name")), text)
+    match = _ANONYMOUS_REQUEST.search(text)
+    if match:
+        reply = _next_reply(s, turns)
+        if reply and _AFFIRMATIVE.search(strip_filler(reply.text)):
+            return _item(match.group("task"), owners.resolve(reply.speaker), text)
+        return None
+    if text.endswith("?"):
+        return None
+    match = _COMMITMENT.search(text)
+    if match:
+        return _item(match.group("task"), owners.resolve(s.speaker), text)
+    return None
+
+
+def _same_item(a: ActionItem, b: ActionItem) -> bool:
+    if a.owner != b.owner:
+        return False
+    wa, wb = word_set(a.task), word_set(b.task)
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.7
+
+
+def extract_action_items(sentences: list[Sentence], turns: list[Turn],
+                         speakers: list[str]) -> list[ActionItem]:
+    owners = OwnerResolver(speakers)
+    items: list[ActionItem] = []
+    for sentence in sentences:
+        item = _match_sentence(sentence, turns, owners)
+        if item and not any(_same_item(item, kept) for kept in items):
+            items.append(item)
+    return items

@@ -1,0 +1,88 @@
+"""Sentence handling shared by the offline extractor's rules: splitting, deadlines, priorities."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from batch_core.models import Turn
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9<])")
+_FILLER_START = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|right|well|alright|yeah|yes|and|also|um+|uh+|great|good|sure|cool|fine|perfect)"
+    r"\b[,.!]?\s*)+", re.IGNORECASE)
+
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+          r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
+_DEADLINE_CORE = (
+    rf"(?:(?:next|this|coming)\s+{_WEEKDAY}|{_WEEKDAY}(?:\s+morning|\s+afternoon|\s+evening|\s+noon)?"
+    r"|tomorrow(?:\s+morning|\s+afternoon)?|tonight|today|eod|eow|cob"
+    r"|(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:day|week|month|quarter|sprint|year|q[1-4])"
+    r"|(?:next|this)\s+(?:week|month|sprint|quarter)"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+    r"|the\s+\d{1,2}(?:st|nd|rd|th)|\d{4}-\d{2}-\d{2}"
+    r"|(?:the\s+)?(?:next|following)\s+(?:meeting|sync|standup|call|review)"
+    r"|q[1-4]|mid-?(?:week|month)|\d{1,2}(?::\d{2})?\s*(?:am|pm))"
+)
+_DEADLINE = re.compile(
+    rf"\b(?:(?:by|before|until|no later than|due|on|for|latest)\s+)?(?P<when>{_DEADLINE_CORE})\b",
+    re.IGNORECASE)
+_DEADLINE_WITH_PREPOSITION = re.compile(
+    rf"\b(?:by|before|until|no later than|due|latest)\s+(?P<when>{_DEADLINE_CORE})\b", re.IGNORECASE)
+
+_HIGH_PRIORITY = re.compile(
+    r"\b(urgent(?:ly)?|asap|as soon as possible|critical|blocker|blocking|top priority|immediately"
+    r"|today|tonight|tomorrow|eod|right away|highest priority|p0|p1)\b", re.IGNORECASE)
+_LOW_PRIORITY = re.compile(
+    r"\b(no rush|when you (?:get|have) a (?:chance|minute)|nice to have|low priority|eventually"
+    r"|at some point|whenever|not urgent)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one turn, with its position so rules can look at neighbours."""
+    turn_index: int
+    speaker: str | None
+    text: str
+
+
+def split_sentences(turns: list[Turn]) -> list[Sentence]:
+    sentences = []
+    for index, turn in enumerate(turns):
+        for piece in _SENTENCE_END.split(turn.text.strip()):
+            piece = piece.strip()
+            if piece:
+                sentences.append(Sentence(index, turn.speaker, piece))
+    return sentences
+
+
+def strip_filler(text: str) -> str:
+    """'Okay, so I'll send it' -> "I'll send it": fillers add nothing to an extracted item."""
+    return _FILLER_START.sub("", text).strip()
+
+
+def find_deadline(text: str) -> str | None:
+    """Prefer an explicit 'by/before X'; else any date-like phrase."""
+    match = _DEADLINE_WITH_PREPOSITION.search(text) or _DEADLINE.search(text)
+    if not match:
+        return None
+    return " ".join(match.group(0).split())
+
+
+def priority_of(text: str) -> str:
+    if _HIGH_PRIORITY.search(text):
+        return "high"
+    if _LOW_PRIORITY.search(text):
+        return "low"
+    return "medium"
+
+
+def clean_clause(text: str, limit: int = 200) -> str:
+    text = text.strip().strip(",;:- ").rstrip(".!?")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return text[:1].upper() + text[1:] if text else text
+
+
+def word_set(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()))

@@ -1,0 +1,136 @@
+"""PII redaction for the sensitive tier: Presidio pattern recognizers plus a speaker-name deny-list.
+
+Runs fully offline (NoOpNlpEngine, no spaCy model; tldextract uses its bundled suffix list).
+The analyzer is built once per process because building it is slow; analysis itself is stateless.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NoOpNlpEngine
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer, PhoneRecognizer, UrlRecognizer,
+)
+from presidio_anonymizer import AnonymizerEngine
+from presidio_anonymizer.entities import OperatorConfig
+
+from batch_core.models import Turn
+from batch_core.pipeline.speaker_names import build_name_map, is_common_word_part, name_terms
+
+LANGUAGE = "en"
+PHONE_REGIONS = ("NO", "SE", "DK", "GB", "US")
+PERSON = "PERSON"
+ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "URL"]
+
+_ISO_DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+_PLAIN_DIGITS = re.compile(r"^\d{1,8}$")
+_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|cell|call|tel|number|reach|text|whatsapp|sms)\b", re.I)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's email check asks tldextract, whose default instance downloads the suffix list."""
+
+    def __init__(self) -> None:
+        import tldextract
+        super().__init__()
+        self._tld = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._tld(pattern_text).fqdn != ""
+
+
+class FilteredPhoneRecognizer(PhoneRecognizer):
+    """Nordic regions make phonenumbers read ISO dates and bare 8-digit ids as phone numbers."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_regions=PHONE_REGIONS)
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        kept = []
+        seen = set()
+        for result in super().analyze(text, entities, nlp_artifacts):
+            span = text[result.start:result.end].strip()
+            if (result.start, result.end) in seen or _ISO_DATE.match(span):
+                continue
+            if _PLAIN_DIGITS.match(span) and not _PHONE_CONTEXT.search(text[max(0, result.start - 40):result.start]):
+                continue
+            seen.add((result.start, result.end))
+            kept.append(result)
+        return kept
+
+
+_build_lock = threading.Lock()
+_engines: tuple[AnalyzerEngine, AnonymizerEngine] | None = None
+
+
+def engines() -> tuple[AnalyzerEngine, AnonymizerEngine]:
+    """The shared analyzer and anonymizer, built on first use (thread-safe)."""
+    global _engines
+    if _engines is None:
+        with _build_lock:
+            if _engines is None:
+                nlp = NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "none"}])
+                nlp.load()
+                registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+                for recognizer in (OfflineEmailRecognizer(), FilteredPhoneRecognizer(), CreditCardRecognizer(),
+                                   IbanRecognizer(), IpRecognizer(), UrlRecognizer()):
+                    registry.add_recognizer(recognizer)
+                analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[LANGUAGE])
+                _engines = (analyzer, AnonymizerEngine())
+    return _engines
+
+
+@dataclass
+class Redaction:
+    turns: list[Turn]
+    speaker_labels: dict[str, str]  # original name -> SPEAKER_n (stays in process memory only)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _name_recognizers(speakers: list[str]) -> list[PatternRecognizer]:
+    """Two deny-lists: names matched in any case, and common-word parts matched only as written."""
+    any_case, as_written = set(), set()
+    for speaker in speakers:
+        for term in name_terms(speaker):
+            (as_written if " " not in term and is_common_word_part(term) else any_case).add(term)
+    recognizers = []
+    for terms, name, flags in ((any_case, "speaker_names", re.DOTALL | re.MULTILINE | re.IGNORECASE),
+                               (as_written, "speaker_names_as_written", re.DOTALL | re.MULTILINE)):
+        if terms:
+            recognizers.append(PatternRecognizer(
+                supported_entity=PERSON, name=name, global_regex_flags=flags,
+                deny_list=sorted(terms, key=lambda t: (-len(t), t))))  # longest first: full names win
+    return recognizers
+
+
+def redact_turns(turns: list[Turn]) -> Redaction:
+    """Replace PII in every utterance and speakers by SPEAKER_n labels, in order of first appearance."""
+    speakers = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
+    labels = {name: f"SPEAKER_{i}" for i, name in enumerate(speakers, start=1)}
+    recognizers = _name_recognizers(speakers)
+    name_map = build_name_map(speakers)
+    analyzer, anonymizer = engines()
+
+    def person_label(matched: str) -> str:
+        speaker = name_map.get(" ".join(matched.split()).lower())
+        return labels[speaker] if speaker else "<PERSON>"
+
+    operators = {PERSON: OperatorConfig("custom", {"lambda": person_label}),
+                 "DEFAULT": OperatorConfig("replace")}
+    counts: Counter[str] = Counter()
+    redacted = []
+    for turn in turns:
+        results: list[RecognizerResult] = analyzer.analyze(
+            text=turn.text, language=LANGUAGE, entities=ENTITIES + [PERSON], ad_hoc_recognizers=recognizers)
+        text = turn.text
+        if results:
+            outcome = anonymizer.anonymize(text=turn.text, analyzer_results=results, operators=operators)
+            text = outcome.text
+            counts.update(item.entity_type for item in outcome.items)
+        redacted.append(turn.model_copy(update={"text": text, "speaker": labels.get(turn.speaker, turn.speaker)
+                                                if turn.speaker else None}))
+    return Redaction(turns=redacted, speaker_labels=labels, counts=dict(sorted(counts.items())))
