@@ -1,0 +1,151 @@
+"""Upload: drop transcripts or paste one, check the preview, choose tier and policy, Process All."""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+import batch_core as core
+from batch_core.config import settings
+from batch_core.ingest import load_files
+from batch_core.models import DuplicatePolicy, Tier
+from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, storage_down
+from ui.preview import build_preview, selected_meetings, split_into_batches, upload_signature
+
+ACCEPTED_TYPES = ["vtt", "srt", "txt", "md", "docx", "zip"]
+PASTED_NAME = "pasted transcript.txt"
+TIER_HELP = {
+    Tier.ORDINARY.value: "Processed as is: the transcript and its insights are stored unchanged.",
+    Tier.SENSITIVE.value: "Names, e-mails, phone, card and bank numbers are redacted before the "
+                          "text reaches the model or the store.",
+}
+POLICY_HELP = {
+    DuplicatePolicy.SKIP.value: "Keep the meeting already stored; the new one is marked skipped.",
+    DuplicatePolicy.REPLACE.value: "Process the new one; once it succeeds the old one is deleted.",
+    DuplicatePolicy.ALLOW_DUPLICATES.value: "Process the new one and keep both.",
+}
+POLICY_LABELS = {
+    DuplicatePolicy.SKIP.value: "Skip duplicates",
+    DuplicatePolicy.REPLACE.value: "Replace the existing meeting",
+    DuplicatePolicy.ALLOW_DUPLICATES.value: "Allow duplicates",
+}
+SPLIT_OFFER = "upload_split_offer"
+GENERATION = "upload_generation"
+
+
+def existing_duplicate(title: str, tier: str) -> str | None:
+    found = guarded(core.find_duplicates, [(title, tier)])
+    return next(iter(found.values()), None) if found else None
+
+
+def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
+    """Parse once per distinct upload; reruns reuse the report."""
+    signature = upload_signature(files) + (hashlib.sha1(pasted.encode()).hexdigest(),)
+    cached = st.session_state.get("upload_report")
+    if cached and cached[0] == signature:
+        return cached
+    inputs = [(f.name, f.getvalue()) for f in files]
+    if pasted.strip():
+        inputs.append((PASTED_NAME, pasted.encode("utf-8")))
+    report = load_files(inputs)
+    st.session_state["upload_report"] = (signature, report)
+    return signature, report
+
+
+def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> None:
+    batch_ids: list[str] = []
+    for chunk in chunks:
+        try:
+            result = core.submit(chunk, on_duplicate=policy)
+        except core.BatchError as exc:
+            already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
+            st.error(f"The batch was not accepted: {exc}.{already}", icon="🚫")
+            return
+        except core.StorageUnavailable as exc:
+            storage_down(exc)
+            return
+        batch_ids.append(result["batch_id"])
+    # A new uploader key empties the widget, so a second click cannot submit the files again.
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+    for key in ("upload_report", SPLIT_OFFER):
+        st.session_state.pop(key, None)
+    st.session_state[SELECTED_BATCH] = batch_ids[0]
+    total = sum(len(c) for c in chunks)
+    message = (f"Submitted {total} meetings as batch {batch_ids[0]}." if len(batch_ids) == 1 else
+               f"Submitted {total} meetings as {len(batch_ids)} batches: {', '.join(batch_ids)}.")
+    flash(" ".join([message, *notes]))
+    st.switch_page(PAGE_BATCHES, query_params={"batch": batch_ids[0]})
+
+
+page_setup("Upload", "⬆️")
+st.title("⬆️ Upload transcripts")
+cfg = settings()
+generation = st.session_state.setdefault(GENERATION, 0)
+
+options = st.columns(2)
+with options[0]:
+    tier = st.radio("Tier", [t.value for t in Tier], key="upload_tier", horizontal=True,
+                    format_func=str.capitalize, captions=[TIER_HELP[t.value] for t in Tier])
+with options[1]:
+    policy = st.radio("When a meeting with the same title already exists",
+                      [p.value for p in DuplicatePolicy], key="upload_policy",
+                      format_func=POLICY_LABELS.get, captions=[POLICY_HELP[p.value] for p in DuplicatePolicy])
+
+files_tab, paste_tab = st.tabs(["📂 Files", "📋 Paste a transcript"])
+with files_tab:
+    files = st.file_uploader(
+        "Drag and drop transcripts here (.vtt .srt .txt .md .docx, or a .zip of them)",
+        type=ACCEPTED_TYPES, accept_multiple_files=True, key=f"uploader_{generation}",
+    ) or []
+with paste_tab:
+    pasted_title = st.text_input("Title of the pasted meeting", key=f"paste_title_{generation}",
+                                 placeholder="e.g. Weekly sync 2026-11-29")
+    pasted = st.text_area("Transcript (one 'Speaker: text' line per turn, or a pasted .vtt/.srt)",
+                          key=f"paste_text_{generation}", height=180)
+
+if not files and not pasted.strip():
+    st.info(f"Add files or paste a transcript to see a preview. One batch holds at most "
+            f"{cfg.max_meetings} meetings; each file may be up to {cfg.ingest_max_file_mb:g} MB.",
+            icon="⬆️")
+    st.stop()
+
+signature, report = parse_inputs(files, pasted)
+overrides = {PASTED_NAME: pasted_title.strip()} if pasted_title.strip() else {}
+preview = build_preview(report, tier, cfg.min_transcript_words, existing_duplicate, overrides)
+
+st.subheader("Preview")
+st.caption("Untick rows to leave them out; titles can be edited. Nothing is processed until you "
+           "click Process All.")
+editor_key = "preview_" + hashlib.sha1(repr((generation, signature, tier, overrides)).encode()).hexdigest()[:12]
+edited = st.data_editor(
+    preview.frame, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
+    disabled=[c for c in preview.frame.columns if c not in ("Include", "Title")],
+    column_config={
+        "Include": st.column_config.CheckboxColumn("Include", width="small"),
+        "Title": st.column_config.TextColumn("Title ✏️", width="large", required=True),
+        "Check": st.column_config.TextColumn("Check", width="large"),
+        "Words": st.column_config.NumberColumn("Words", format="%d"),
+    },
+)
+
+selection = selected_meetings(edited, preview.parsed, tier)
+count = len(selection.meetings)
+st.caption(f"{count} of {len(edited)} rows selected · tier **{tier}** · duplicates: "
+           f"**{POLICY_LABELS[policy].lower()}**")
+for note in selection.notes:
+    st.warning(note, icon="⚠️")
+
+if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
+    if count > cfg.max_meetings:
+        st.session_state[SPLIT_OFFER] = count
+    else:
+        submit_and_open([selection.meetings], policy, selection.notes)
+
+if st.session_state.get(SPLIT_OFFER) and count > cfg.max_meetings:
+    chunks = split_into_batches(selection.meetings, cfg.max_meetings)
+    sizes = " + ".join(str(len(c)) for c in chunks)
+    st.warning(f"{count} meetings are selected, but one batch holds at most {cfg.max_meetings} "
+               f"(BATCH_MAX_MEETINGS). You can submit them as {len(chunks)} batches ({sizes}), "
+               f"or untick some rows.", icon="✂️")
+    if st.button(f"Submit as {len(chunks)} batches", key="submit_split", type="primary"):
+        submit_and_open(chunks, policy, selection.notes)

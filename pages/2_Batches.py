@@ -1,0 +1,157 @@
+"""Batch monitor: pick a batch, watch its meetings move, act on it, download its results."""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_autorefresh import st_autorefresh
+
+import batch_core as core
+from batch_core.models import BatchState, MeetingState
+from ui.charts import throughput_chart
+from ui.components import (
+    PAGE_MEETINGS, PAGE_UPLOAD, SELECTED_BATCH, flash, guarded, page_setup,
+    show_flash, status_markdown,
+)
+from ui.exports import batch_json, rows_csv
+from ui.format import STATUS_ICONS, escape_markdown, fmt_ago, fmt_ms, fmt_seconds, fmt_time, status_value
+from ui.tables import (
+    audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame,
+    status_counts, style_status, throughput_per_min, throughput_series,
+)
+
+REFRESH_MS = 2000
+PICKER = "batch_picker"
+DETAIL_STATES = (MeetingState.FAILED.value, MeetingState.SKIPPED.value)
+
+
+def remember_choice() -> None:
+    st.session_state[SELECTED_BATCH] = st.session_state[PICKER]
+    st.query_params["batch"] = st.session_state[PICKER]
+
+
+page_setup("Batches", "📊")
+st.title("📊 Batch monitor")
+show_flash()
+
+batches = guarded(core.list_batches, limit=100)
+by_id = {b["batch_id"]: b for b in batches}
+wanted = st.query_params.get("batch") or st.session_state.get(SELECTED_BATCH)
+if wanted and wanted not in by_id:
+    older = guarded(core.get, wanted)
+    if older:
+        by_id[wanted] = older
+if not by_id:
+    st.info("No batches yet.", icon="📭")
+    st.page_link(PAGE_UPLOAD, label="Upload transcripts", icon="⬆️")
+    st.stop()
+
+if st.session_state.get(PICKER) not in by_id:
+    st.session_state[PICKER] = wanted if wanted in by_id else next(iter(by_id))
+
+
+def picker_label(batch_id: str) -> str:
+    batch = by_id[batch_id]
+    status = status_value(batch.get("status"))
+    return (f"{STATUS_ICONS.get(status, '')} {batch_id} · {batch.get('total', 0)} meetings · "
+            f"{status} · {fmt_ago(batch.get('submitted_at'))}")
+
+
+chosen = st.selectbox("Batch (newest first)", list(by_id), key=PICKER, format_func=picker_label,
+                      on_change=remember_choice)
+st.session_state[SELECTED_BATCH] = chosen
+batch = guarded(core.get, chosen)
+if not batch:
+    st.warning(f"Batch {chosen} is no longer stored (finished batches expire).", icon="⌛")
+    st.stop()
+
+status = status_value(batch.get("status"))
+active = status == BatchState.PROCESSING.value
+if active:
+    # streamlit-autorefresh reruns the page every 2 s; once the batch is terminal the call is
+    # skipped and the refreshing stops.
+    st_autorefresh(interval=REFRESH_MS, key=f"refresh_{chosen}")
+
+rows = batch.get("results") or []
+counts = status_counts(batch)
+total = int(batch.get("total") or len(rows))
+finished = sum(counts[s.value] for s in MeetingState if s.terminal)
+
+st.markdown(f"{status_markdown(status)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
+            f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
+            + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
+st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")
+
+metric_columns = st.columns(len(MeetingState) + 2)
+for column, state in zip(metric_columns, MeetingState):
+    column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
+rate = throughput_per_min(batch)
+eta = eta_seconds(batch)
+metric_columns[-2].metric("⚡ Throughput", f"{rate:.1f}/min" if rate else "—")
+metric_columns[-1].metric("⏱️ ETA", "done" if eta == 0 else fmt_seconds(eta))
+
+actions = st.columns(4)
+if actions[0].button("⏹️ Cancel", key="cancel_batch", disabled=not active, width="stretch",
+                     help="Queued meetings are canceled; the ones already running finish."):
+    result = guarded(core.cancel, chosen)
+    flash(f"Batch {chosen}: cancel requested ({status_value(result.get('status'))}).")
+    st.rerun()
+if actions[1].button(f"🔁 Retry failed ({counts['failed']})", key="retry_failed",
+                     disabled=counts["failed"] == 0, width="stretch"):
+    try:
+        result = guarded(core.retry_failed, chosen)
+    except core.BatchError as exc:
+        st.error(f"Retry was refused: {exc}", icon="🚫")
+    else:
+        flash(f"Batch {chosen}: failed meetings queued again.")
+        st.rerun()
+actions[2].download_button(
+    "⬇️ Results (JSON)", data=lambda: batch_json(guarded(core.get, chosen) or batch,
+                                                 lambda mid: guarded(core.get_meeting, mid)),
+    file_name=f"{chosen}.json", mime="application/json", key="download_json", width="stretch",
+    on_click="ignore")
+actions[3].download_button("⬇️ Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
+                           mime="text/csv", key="download_csv", width="stretch", on_click="ignore")
+
+st.subheader("Meetings")
+st.dataframe(
+    style_status(batch_rows_frame(rows)), hide_index=True, width="stretch", key="rows_table",
+    height="auto" if len(rows) <= 15 else 560,
+    column_config={"#": st.column_config.NumberColumn("#", width="small"),
+                   "Title": st.column_config.TextColumn("Title", width="large"),
+                   "Error": st.column_config.TextColumn("Error", width="large")},
+)
+
+series = throughput_series(rows, batch.get("submitted_at"))
+if len(series) > 1:
+    st.subheader("Throughput over time")
+    st.altair_chart(throughput_chart(series), width="stretch")
+
+problems = [r for r in rows if status_value(r.get("status")) in DETAIL_STATES]
+if problems:
+    st.subheader("Failed and skipped meetings")
+for row in problems:
+    state = status_value(row.get("status"))
+    title = str(row.get("title") or "")
+    with st.expander(f"{STATUS_ICONS[state]} #{int(row.get('index', 0)) + 1} · {state} · "
+                     f"{escape_markdown(title[:80])}"):
+        st.markdown("**Reason**")
+        st.text(row.get("error") or "No reason was recorded.")
+        st.caption(f"Stage: {status_value(row.get('stage')) or '—'} · attempts: "
+                   f"{row.get('attempts', 0)} · took {fmt_ms(row.get('duration_ms'))} · "
+                   f"finished {fmt_time(row.get('finished_at'))}")
+        if row.get("source_name"):
+            st.text(f"File: {row['source_name']}")
+        audit = row.get("audit") or []
+        if audit:
+            st.markdown("**Audit log**")
+            st.dataframe(audit_frame(audit), hide_index=True, width="stretch")
+        elif row.get("stage_ms"):
+            st.markdown("**Audit log (stage timings)**")
+            st.dataframe(stage_timings_frame(row), hide_index=True, width="stretch")
+        else:
+            st.caption("No stage was reached, so there is no audit log.")
+
+completed = [r for r in rows if status_value(r.get("status")) == MeetingState.COMPLETED.value
+             and r.get("meeting_id")]
+if completed:
+    st.page_link(PAGE_MEETINGS, label="Open the completed meetings", icon="📝",
+                 query_params={"meeting": completed[0]["meeting_id"]})

@@ -1,0 +1,148 @@
+"""Meetings: browse processed meetings per tier, open one to read its insights, or delete it."""
+from __future__ import annotations
+
+import streamlit as st
+
+import batch_core as core
+from batch_core.models import Tier
+from ui.charts import sentiment_chart, topics_chart
+from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
+from ui.format import escape_markdown, fmt_ago, fmt_clock, fmt_time, status_value
+from ui.tables import (
+    action_items_frame, audit_frame, decisions_frame, meetings_frame, questions_frame,
+    sentiment_frame, topics_frame,
+)
+
+ALL_TIERS = "all"
+PICKER = "meeting_picker"
+
+
+def remember_choice() -> None:
+    st.session_state[SELECTED_MEETING] = st.session_state[PICKER]
+    st.query_params["meeting"] = st.session_state[PICKER]
+
+
+def show_meeting(record: dict) -> None:
+    meeting_id = record["meeting_id"]
+    st.header(escape_markdown(record.get("title") or meeting_id), anchor=False)
+    badges = st.columns([1, 1, 6])
+    with badges[0]:
+        tier = status_value(record.get("tier"))
+        st.badge(tier, icon="🛡️" if tier == Tier.SENSITIVE.value else "📄",
+                 color="violet" if tier == Tier.SENSITIVE.value else "blue")
+    with badges[1]:
+        if record.get("redacted"):
+            st.badge("Redacted", icon="🔒", color="red",
+                     help="Personal data was removed before the text reached the model or the store.")
+    speakers = record.get("speakers") or []
+    st.caption(
+        f"Date {record.get('meeting_date') or '—'} · {len(speakers)} speakers · "
+        f"{record.get('word_count', 0)} words · length {fmt_clock(record.get('duration_seconds'))} · "
+        f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"
+        f"{record.get('model')} · id {meeting_id}")
+
+    insights = record.get("insights") or {}
+    tabs = st.tabs(["💡 Insights", "🙂 Sentiment", "📜 Transcript", "🧾 Audit log"])
+    with tabs[0]:
+        st.subheader("Summary", anchor=False)
+        st.markdown(escape_markdown(insights.get("summary") or "No summary."))
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Decisions", anchor=False)
+            decisions = decisions_frame(insights)
+            if decisions.empty:
+                st.caption("No decisions recorded.")
+            else:
+                st.dataframe(decisions, hide_index=True, width="stretch", column_config={
+                    "Confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
+                                                                  format="percent")})
+        with right:
+            st.subheader("Action items", anchor=False)
+            actions = action_items_frame(insights)
+            if actions.empty:
+                st.caption("No action items.")
+            else:
+                st.dataframe(actions, hide_index=True, width="stretch")
+        left, right = st.columns(2)
+        with left:
+            st.subheader("Topics", anchor=False)
+            topics = topics_frame(insights)
+            if topics.empty:
+                st.caption("No topics.")
+            else:
+                st.altair_chart(topics_chart(topics), width="stretch")
+        with right:
+            st.subheader("Open questions", anchor=False)
+            questions = questions_frame(insights)
+            if questions.empty:
+                st.caption("No open questions.")
+            else:
+                st.dataframe(questions, hide_index=True, width="stretch")
+    with tabs[1]:
+        sentiment = sentiment_frame(record.get("sentiment") or [])
+        if sentiment.empty:
+            st.caption("No sentiment scores.")
+        else:
+            st.altair_chart(sentiment_chart(sentiment), width="stretch")
+            st.dataframe(sentiment, hide_index=True, width="stretch")
+    with tabs[2]:
+        if record.get("redacted"):
+            counts = record.get("redaction_counts") or {}
+            found = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing found"
+            st.info(f"🔒 Redacted transcript. Removed: {found}.", icon="🛡️")
+        with st.container(height=480):
+            st.text(record.get("transcript") or "")
+    with tabs[3]:
+        st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
+
+    with st.expander("🗑️ Delete this meeting"):
+        sure = st.checkbox("Yes, delete it for good", key=f"confirm_delete_{meeting_id}")
+        if st.button("Delete meeting", key="delete_meeting", type="primary", disabled=not sure):
+            deleted = guarded(core.delete_meeting, meeting_id)
+            st.session_state.pop(SELECTED_MEETING, None)
+            st.session_state.pop(PICKER, None)
+            st.query_params.pop("meeting", None)
+            flash("Meeting deleted." if deleted else "That meeting was already gone.")
+            st.rerun()
+
+
+page_setup("Meetings", "📝")
+st.title("📝 Meetings")
+show_flash()
+
+filters = st.columns([1, 2])
+tier = filters[0].segmented_control("Tier", [ALL_TIERS] + [t.value for t in Tier], key="meeting_tier",
+                                    default=ALL_TIERS, format_func=str.capitalize) or ALL_TIERS
+search = filters[1].text_input("Search by title", key="meeting_search", placeholder="e.g. roadmap")
+meetings = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
+                   search=search.strip() or None, limit=200)
+
+wanted = st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING)
+by_id = {m["meeting_id"]: m for m in meetings}
+if wanted and wanted not in by_id:
+    record = guarded(core.get_meeting, wanted)
+    if record:
+        by_id = {wanted: record, **by_id}
+
+if not by_id:
+    st.info("No processed meetings match." if search or tier != ALL_TIERS else
+            "No processed meetings yet. Upload transcripts to get started.", icon="📭")
+    st.stop()
+
+st.caption(f"{len(meetings)} meetings" + (" (showing the newest 200)" if len(meetings) >= 200 else ""))
+st.dataframe(meetings_frame(meetings), hide_index=True, width="stretch",
+             height="auto" if len(meetings) <= 8 else 320)
+
+if st.session_state.get(PICKER) not in by_id:
+    st.session_state[PICKER] = wanted if wanted in by_id else next(iter(by_id))
+chosen = st.selectbox(
+    "Open a meeting", list(by_id), key=PICKER, on_change=remember_choice,
+    format_func=lambda mid: f"{by_id[mid].get('title')} · {status_value(by_id[mid].get('tier'))}"
+                            f" · {fmt_ago(by_id[mid].get('processed_at'))}")
+st.session_state[SELECTED_MEETING] = chosen
+record = guarded(core.get_meeting, chosen)
+st.divider()
+if record:
+    show_meeting(record)
+else:
+    st.warning("That meeting no longer exists.", icon="⌛")

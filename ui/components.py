@@ -1,0 +1,91 @@
+"""Streamlit pieces every page shares: page setup, the storage guard, badges, engine info."""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+import streamlit as st
+
+import batch_core as core
+from ui.format import BADGE_COLOURS, STATUS_ICONS, escape_markdown, status_value
+
+T = TypeVar("T")
+
+# Session-state keys shared between pages.
+SELECTED_BATCH = "selected_batch"
+SELECTED_MEETING = "selected_meeting"
+FLASH = "flash_message"
+
+PAGE_UPLOAD = "pages/1_Upload.py"
+PAGE_BATCHES = "pages/2_Batches.py"
+PAGE_MEETINGS = "pages/3_Meetings.py"
+
+
+def page_setup(title: str, icon: str) -> None:
+    st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon, layout="wide")
+
+
+def storage_down(exc: BaseException) -> None:
+    """The friendly screen shown instead of a stack trace when Redis cannot be reached."""
+    st.error("**The batch store is not reachable right now.** Nothing is lost: batches, results "
+             "and meetings are kept in Redis and show up again as soon as it is back.", icon="🔌")
+    st.markdown("What the store said:")
+    st.text(str(exc) or type(exc).__name__)
+    st.info("Check that the Redis server behind `REDIS_URL` is running and reachable, or unset "
+            "`REDIS_URL` to let the app start its own embedded Redis. Then try again.", icon="💡")
+    st.button("Try again", key="storage_retry", type="primary")
+
+
+def guarded(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run an API call; on StorageUnavailable show the friendly screen and stop the page."""
+    try:
+        return call(*args, **kwargs)
+    except core.StorageUnavailable as exc:
+        storage_down(exc)
+        st.stop()
+        raise  # st.stop() raises; this keeps type checkers honest
+
+
+def status_badge(status: object, label: str | None = None) -> None:
+    value = status_value(status)
+    st.badge(label or value, icon=None, color=BADGE_COLOURS.get(value, "gray"))  # type: ignore[arg-type]
+
+
+def status_markdown(status: object) -> str:
+    """Coloured status text for st.markdown (status values are ours, never user text)."""
+    value = status_value(status)
+    return f"{STATUS_ICONS.get(value, '')} :{BADGE_COLOURS.get(value, 'gray')}[**{value}**]"
+
+
+def safe_markdown(text: object, prefix: str = "", suffix: str = "") -> None:
+    """Markdown with user text escaped; prefix/suffix are ours and may carry formatting."""
+    st.markdown(f"{prefix}{escape_markdown(text)}{suffix}")
+
+
+def flash(message: str) -> None:
+    """Keep a message for the next page the user lands on."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def engine_summary(info: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs of what the engine runs on, tolerant of missing keys."""
+    redis_info = info.get("redis")
+    if isinstance(redis_info, dict):
+        mode = redis_info.get("mode") or "?"
+        url = redis_info.get("url") or ""
+    else:
+        mode = info.get("redis_mode") or ("embedded" if info.get("embedded") else redis_info or "?")
+        url = info.get("redis_url") or ""
+    pairs = [
+        ("Redis", f"{mode}" + (f" · {url}" if url else "")),
+        ("Provider", str(info.get("provider") or "?")),
+        ("Model", str(info.get("model") or "?")),
+        ("Workers", str(info.get("workers") or info.get("max_workers") or "?")),
+        ("Executor", str(info.get("executor") or "?")),
+    ]
+    return pairs
