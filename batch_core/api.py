@@ -1,0 +1,102 @@
+"""HTTP API for scripted batch ingestion: a thin FastAPI shell over batch_core's public API.
+
+`python -m batch_core.api` (or `make api`) serves it with uvicorn on BATCH_API_HOST:BATCH_API_PORT.
+Batches are processed in this process's worker pool and stored in the same Redis the dashboard
+reads, so they show up there live.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import batch_core
+from batch_core import api_batches, api_meetings
+from batch_core.api_auth import BearerAuthMiddleware, bearer_scheme, check_bind_allowed
+from batch_core.api_limits import BodySizeLimitMiddleware
+from batch_core.api_schemas import ErrorBody
+from batch_core.config import settings
+
+log = logging.getLogger("batch_core.api")
+
+UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing or wrong bearer token."}}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Meeting batch ingestion API",
+        version="1.0.0",
+        description="Submit meeting transcripts in batches, follow their progress, read insights.",
+    )
+    protected = [Depends(bearer_scheme)]
+    app.include_router(api_batches.router, dependencies=protected, responses=UNAUTHORIZED)
+    app.include_router(api_meetings.router, dependencies=protected, responses=UNAUTHORIZED)
+    app.include_router(api_meetings.health_router)
+    _add_error_handlers(app)
+    # Starlette runs the last added middleware first: CORS answers preflights before the token
+    # check, and the token is checked before any body is read.
+    app.add_middleware(BodySizeLimitMiddleware)
+    app.add_middleware(BearerAuthMiddleware)
+    origins = settings().api_cors_origins
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(origins), allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        )
+    return app
+
+
+def _error(status: int, detail: str, errors: list[dict] | None = None,
+           headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail, "errors": errors or []}, status_code=status,
+                        headers=headers)
+
+
+def _field_name(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field_name(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+                  for e in exc.errors()]
+        shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        return _error(422, f"Invalid request: {shown}{more}", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(batch_core.BatchError)
+    async def batch_error(_: Request, exc: batch_core.BatchError) -> JSONResponse:
+        return _error(400, str(exc))
+
+    @app.exception_handler(batch_core.StorageUnavailable)
+    async def storage_down(_: Request, exc: batch_core.StorageUnavailable) -> JSONResponse:
+        return _error(503, str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The trace goes to the server log, never to the client.
+        log.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "Internal error; the server log has the details.")
+
+
+def main() -> None:
+    import uvicorn
+
+    s = settings()
+    check_bind_allowed(s.api_host, s.api_token)
+    logging.basicConfig(level=logging.INFO)
+    uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

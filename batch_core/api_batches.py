@@ -1,0 +1,165 @@
+"""Batch endpoints: submit (JSON or files), list, progress, cancel, retry, results."""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Iterator
+
+from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Response, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+
+import batch_core
+from batch_core import api_idempotency, api_upload
+from batch_core.api_schemas import (
+    BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, SubmitResponse,
+    UploadFailure, UploadResponse,
+)
+from batch_core.models import DuplicatePolicy, MeetingState, Tier
+
+router = APIRouter(prefix="/api/v1/meetings/batch", tags=["batches"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Same key within 24 h returns the same batch."),
+]
+NOT_FOUND = {404: {"model": ErrorBody, "description": "Unknown or expired batch."}}
+SUBMIT_ERRORS = {
+    400: {"model": ErrorBody, "description": "Too many meetings, or no usable input."},
+    409: {"model": ErrorBody, "description": "Same Idempotency-Key still in flight."},
+}
+
+
+class NDJSONResponse(StreamingResponse):
+    media_type = "application/x-ndjson"
+
+
+def _replay_header(response: Response, replayed: bool) -> None:
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+
+
+@router.post("", status_code=202, response_model=SubmitResponse, responses=SUBMIT_ERRORS,
+             summary="Submit a batch of meetings as JSON")
+def submit_batch(body: BatchSubmitRequest, response: Response,
+                 idempotency_key: IdempotencyKey = None) -> dict:
+    meetings = [m.model_dump(mode="json") for m in body.meetings]
+    policy = body.on_duplicate.value
+    answer, replayed = api_idempotency.run_once(
+        idempotency_key, api_idempotency.fingerprint("json", meetings, policy),
+        lambda: batch_core.submit(meetings, on_duplicate=policy),
+    )
+    _replay_header(response, replayed)
+    return answer
+
+
+@router.post("/upload", status_code=202, response_model=UploadResponse,
+             responses={**SUBMIT_ERRORS, 400: {"model": UploadFailure,
+                                               "description": "No file could be used."}},
+             summary="Submit transcript files (.vtt .srt .txt .md .docx .zip)")
+def upload_batch(
+    response: Response,
+    files: Annotated[list[UploadFile], File(description="One or more transcript files.")],
+    tier: Annotated[Tier, Form()],
+    on_duplicate: Annotated[DuplicatePolicy, Form()] = DuplicatePolicy.SKIP,
+    titles: Annotated[list[str] | None, Form(description="One per file, in order; empty keeps "
+                                                         "the parsed title.")] = None,
+    idempotency_key: IdempotencyKey = None,
+):
+    title_map = api_upload.titles_by_name(files, titles)
+    read = api_upload.read_uploads(files)
+    key_print = api_idempotency.fingerprint(
+        "upload", api_upload.fingerprint_parts(read.contents), read.errors,
+        tier.value, on_duplicate.value, sorted(title_map.items()),
+    )
+
+    def parse_and_submit() -> dict:
+        prepared = api_upload.prepare(read, tier, title_map)
+        if not prepared.meetings:
+            raise _NothingUsable(prepared.errors)
+        submitted = batch_core.submit([m.model_dump(mode="json") for m in prepared.meetings],
+                                      on_duplicate=on_duplicate.value)
+        return {**submitted, "files": prepared.files, "errors": prepared.errors,
+                "ignored": prepared.ignored}
+
+    try:
+        answer, replayed = api_idempotency.run_once(idempotency_key, key_print, parse_and_submit)
+    except _NothingUsable as failure:
+        count = len(files)
+        return JSONResponse(status_code=400, content={
+            "detail": f"None of the {count} uploaded file{'s' if count != 1 else ''} "
+                      "could be read as a transcript; see file_errors.",
+            "errors": [], "file_errors": failure.errors,
+        })
+    _replay_header(response, replayed)
+    return answer
+
+
+class _NothingUsable(Exception):
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__("no usable files")
+        self.errors = errors
+
+
+@router.get("", response_model=BatchPage, summary="Batches, newest first")
+def list_batches(limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict:
+    # One extra row tells whether another page exists.
+    rows = batch_core.list_batches(limit=offset + limit + 1)
+    page = rows[offset:offset + limit]
+    more = len(rows) > offset + limit
+    return {"batches": page, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if more else None}
+
+
+def _existing(batch_id: str) -> dict:
+    batch = batch_core.get(batch_id)
+    if batch is None:
+        raise HTTPException(404, f"No batch '{batch_id}': it never existed or its results expired.")
+    return batch
+
+
+@router.get("/{batch_id}", response_model=BatchProgress, responses=NOT_FOUND,
+            summary="Progress and per-meeting results of one batch")
+def get_batch(batch_id: str) -> dict:
+    return _existing(batch_id)
+
+
+STATE_CONFLICT = {**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not allowed now."}}
+
+
+@router.post("/{batch_id}/cancel", response_model=BatchSummary, responses=STATE_CONFLICT,
+             summary="Cancel queued meetings; ones in flight finish")
+def cancel_batch(batch_id: str) -> dict:
+    _existing(batch_id)
+    return _state_change(batch_core.cancel, batch_id)
+
+
+@router.post("/{batch_id}/retry", response_model=BatchSummary, responses=STATE_CONFLICT,
+             summary="Queue the failed meetings of a batch again")
+def retry_batch(batch_id: str) -> dict:
+    _existing(batch_id)
+    return _state_change(batch_core.retry_failed, batch_id)
+
+
+def _state_change(action, batch_id: str) -> dict:
+    try:
+        return action(batch_id)
+    except batch_core.BatchError as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+@router.get("/{batch_id}/results", response_class=NDJSONResponse, responses={
+    **NOT_FOUND, 200: {"description": "One processed meeting record (JSON) per line.",
+                       "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+}, summary="Processed meetings of a batch as JSON lines")
+def batch_results(batch_id: str) -> NDJSONResponse:
+    rows = _existing(batch_id).get("results", [])
+    ids = [r["meeting_id"] for r in rows
+           if r.get("status") == MeetingState.COMPLETED.value and r.get("meeting_id")]
+    return NDJSONResponse(_records_as_lines(ids))
+
+
+def _records_as_lines(meeting_ids: list[str]) -> Iterator[str]:
+    for meeting_id in meeting_ids:
+        record = batch_core.get_meeting(meeting_id)
+        if record is not None:  # deleted since the batch ran
+            yield json.dumps(record, ensure_ascii=False) + "\n"

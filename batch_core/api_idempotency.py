@@ -1,0 +1,125 @@
+"""Idempotency-Key for the submit endpoints: the same key within the TTL returns the same batch.
+
+A key is reserved atomically (SET NX) before submitting, so two concurrent retries cannot both
+create a batch; the loser gets 409 until the first finishes. The stored answer remembers a
+fingerprint of the request, so reusing a key for a different request is refused (422) instead
+of silently answering with an unrelated batch.
+
+Redis I/O belongs in store.py: the three calls below use store.idempotency_* when the engine
+provides them (requested in docs/architecture.md) and the shared client until then.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+import redis
+from fastapi import HTTPException
+
+from batch_core.config import settings
+
+# A reservation outlives a crashed request only this long, not the full 24 h.
+PENDING_TTL_SECONDS = 300
+KEY_MAX_LENGTH = 255
+
+
+def _redis_key(key: str) -> str:
+    return "idempotency:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _store():
+    from batch_core import store  # imported late: the engine lands it independently
+    return store
+
+
+def _client():
+    from batch_core import redis_server
+    return redis_server.get_client()
+
+
+def _reserve(key: str, ttl: int) -> str | None:
+    store = _store_if_ready()
+    if store is not None:
+        return store.idempotency_reserve(key, ttl)
+    if _client().set(_redis_key(key), "", nx=True, ex=ttl):
+        return None
+    return _client().get(_redis_key(key)) or ""
+
+
+def _save(key: str, value: str, ttl: int) -> None:
+    store = _store_if_ready()
+    if store is not None:
+        store.idempotency_save(key, value, ttl)
+    else:
+        _client().set(_redis_key(key), value, ex=ttl)
+
+
+def _release(key: str) -> None:
+    store = _store_if_ready()
+    if store is not None:
+        store.idempotency_release(key)
+    else:
+        _client().delete(_redis_key(key))
+
+
+def _store_if_ready():
+    try:
+        store = _store()
+    except ImportError:
+        return None
+    return store if hasattr(store, "idempotency_reserve") else None
+
+
+def _redis_call(function, *args):
+    try:
+        return function(*args)
+    except redis.RedisError as exc:
+        from batch_core import redis_server
+        raise redis_server.unavailable(exc) from exc
+
+
+def fingerprint(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(json.dumps(part, sort_keys=True, default=str).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def validate_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not key or len(key) > KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
+        raise HTTPException(
+            422, f"Idempotency-Key must be 1 to {KEY_MAX_LENGTH} printable ASCII characters."
+        )
+    return key
+
+
+def run_once(key: str | None, request_fingerprint: str,
+             submit: Callable[[], dict]) -> tuple[dict, bool]:
+    """(answer, replayed): `submit()`'s answer, or the stored one for a key already used."""
+    key = validate_key(key)
+    if key is None:
+        return submit(), False
+    stored = _redis_call(_reserve, key, PENDING_TTL_SECONDS)
+    if stored is None:
+        try:
+            answer = submit()
+        except BaseException:
+            _redis_call(_release, key)  # a rejected request may be corrected and sent again
+            raise
+        record = {"fingerprint": request_fingerprint, "answer": answer}
+        _redis_call(_save, key, json.dumps(record), settings().api_idempotency_ttl_seconds)
+        return answer, False
+    if stored == "":
+        raise HTTPException(
+            409, "A request with this Idempotency-Key is still being processed; retry shortly."
+        )
+    record = json.loads(stored)
+    if record.get("fingerprint") != request_fingerprint:
+        raise HTTPException(
+            422, "This Idempotency-Key was already used for a different request; use a new key."
+        )
+    return record["answer"], True

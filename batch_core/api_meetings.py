@@ -1,0 +1,67 @@
+"""Single-meeting endpoints (synchronous processing, lookup) and the health check."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
+
+import batch_core
+from batch_core.api_schemas import ErrorBody, HealthReport, ProcessRequest, SubmitResponse
+from batch_core.config import settings
+from batch_core.models import MeetingRecord, MeetingState
+
+router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
+health_router = APIRouter(tags=["health"])
+
+# Polling the batch hash is cheap (one MULTI); a short interval keeps the added latency small.
+_WAIT_POLL_SECONDS = 0.05
+
+
+@router.post("/process", response_model=MeetingRecord, responses={
+    202: {"model": SubmitResponse, "description": "Still running after "
+                                                  "BATCH_API_PROCESS_TIMEOUT_SECONDS; poll the batch."},
+    400: {"model": ErrorBody}, 422: {"model": ErrorBody, "description": "Invalid, failed or skipped."},
+}, summary="Process one meeting and wait for its insights")
+def process_meeting(body: ProcessRequest):
+    # A one-meeting batch in the shared pool, not a direct pipeline call: the record is stored,
+    # deduplicated and shown in the dashboard like any other, and a burst of synchronous calls
+    # cannot run more pipelines at once than BATCH_MAX_WORKERS.
+    meeting = body.model_dump(mode="json", exclude={"on_duplicate"})
+    submitted = batch_core.submit([meeting], on_duplicate=body.on_duplicate.value)
+    batch_id = submitted["batch_id"]
+    batch = batch_core.wait(batch_id, timeout=settings().api_process_timeout_seconds,
+                            poll=_WAIT_POLL_SECONDS) or batch_core.get(batch_id) or submitted
+    rows = batch.get("results") or []
+    row = rows[0] if rows else {}
+    status = row.get("status")
+    if status == MeetingState.COMPLETED.value and row.get("meeting_id"):
+        record = batch_core.get_meeting(row["meeting_id"])
+        if record is not None:
+            return record
+    if status in (MeetingState.FAILED.value, MeetingState.SKIPPED.value,
+                  MeetingState.CANCELED.value):
+        reason = row.get("error") or "no reason was recorded"
+        return JSONResponse(status_code=422, content={
+            "detail": f"The meeting was {status}: {reason}", "errors": [],
+            "batch_id": batch_id, "meeting_id": row.get("meeting_id"),
+        })
+    return JSONResponse(status_code=202, content=submitted,
+                        headers={"Location": f"/api/v1/meetings/batch/{batch_id}"})
+
+
+@router.get("/{meeting_id}", response_model=MeetingRecord,
+            responses={404: {"model": ErrorBody}}, summary="One processed meeting")
+def get_meeting(meeting_id: str) -> dict:
+    record = batch_core.get_meeting(meeting_id)
+    if record is None:
+        raise HTTPException(404, f"No meeting '{meeting_id}'.")
+    return record
+
+
+@health_router.get("/health", response_model=HealthReport,
+                   responses={503: {"model": HealthReport, "description": "Redis is unreachable."}},
+                   summary="Redis and provider status (no token needed)")
+def health():
+    report = batch_core.health()
+    if report.get("redis") != "ok":
+        return JSONResponse(status_code=503, content=report)
+    return report

@@ -1,0 +1,88 @@
+"""Request and response bodies of the HTTP API, as they appear in its OpenAPI schema."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from batch_core.models import BatchState, DuplicatePolicy, MeetingIn, MeetingRow
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: one plain sentence, plus the offending fields for validation errors."""
+    detail: str
+    errors: list[dict] = Field(default_factory=list)
+
+
+class BatchSubmitRequest(BaseModel):
+    meetings: list[MeetingIn] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).")
+    on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
+
+
+class ProcessRequest(MeetingIn):
+    """One meeting processed while the client waits."""
+    on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
+
+
+class SubmitResponse(BaseModel):
+    # Engine extras pass through so clients see everything the library returns.
+    model_config = ConfigDict(extra="allow")
+
+    batch_id: str
+    total: int
+    status: BatchState
+    submitted_at: str
+
+
+class UploadedFile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    title: str
+    format: str | None = None
+    word_count: int | None = None
+
+
+class FileProblem(BaseModel):
+    name: str
+    reason: str
+
+
+class UploadResponse(SubmitResponse):
+    files: list[UploadedFile] = Field(default_factory=list, description="Files that became meetings.")
+    errors: list[FileProblem] = Field(default_factory=list, description="Files skipped, and why.")
+    ignored: list[dict] = Field(default_factory=list, description="Archive members not transcripts.")
+
+
+class UploadFailure(ErrorBody):
+    """No uploaded file could be read: each one's reason is listed."""
+    file_errors: list[FileProblem] = Field(default_factory=list)
+
+
+class ProgressRow(MeetingRow):
+    model_config = ConfigDict(extra="allow")
+
+
+class BatchSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    batch_id: str
+    total: int
+    completed: int = 0
+    failed: int = 0
+    status: BatchState
+
+
+class BatchProgress(BatchSummary):
+    results: list[ProgressRow] = Field(default_factory=list)
+
+
+class BatchPage(BaseModel):
+    batches: list[BatchSummary]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(None, description="Offset of the next page; null on the last.")
+
+
+class HealthReport(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    redis: str
