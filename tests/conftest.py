@@ -87,3 +87,18 @@ def clean_redis(redis_url):
     yield
     _reset_app()
     config.reload_settings()
+
+
+@pytest.fixture
+def unreachable_llm(monkeypatch):
+    """Call it to point the openai provider at a closed local port: every meeting fails fast."""
+    def apply(retries: int = 0) -> str:
+        url = f"http://127.0.0.1:{_free_port()}/v1"
+        monkeypatch.setenv("LLM_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("LLM_MAX_RETRIES", str(retries))
+        monkeypatch.setenv("LLM_RETRY_BASE_SECONDS", "0.01")
+        config.reload_settings()
+        return url
+    return apply

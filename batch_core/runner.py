@@ -1,0 +1,125 @@
+"""The per-process worker pool shared by every batch, and lease heartbeats for the batches it runs.
+
+One ThreadPoolExecutor (BATCH_MAX_WORKERS threads) serves all batches of the process, so
+concurrent batches never exceed the configured concurrency toward the provider. Redis is the
+source of truth for what is left to do: a task only names (batch_id, index) and claims the
+meeting atomically before running it (see worker.py).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Iterable
+
+from batch_core import store
+from batch_core.config import settings
+
+log = logging.getLogger(__name__)
+
+
+def _new_owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+OWNER = _new_owner_id()
+
+
+def owner_id() -> str:
+    """host:pid:random of this process (recorded as the owner of batches it runs)."""
+    global OWNER
+    if OWNER.split(":")[1] != str(os.getpid()):  # a forked child is a different owner
+        OWNER = _new_owner_id()
+    return OWNER
+
+
+def lease_deadline() -> float:
+    return time.time() + settings().lease_seconds
+
+
+class Runner:
+    """A thread pool plus the set of batches this process owns (their leases are renewed)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._executor = ThreadPoolExecutor(max_workers=self.workers,
+                                            thread_name_prefix="batch-worker")
+        self._lock = threading.Lock()
+        self._futures: set[Future] = set()
+        self._owned: set[str] = set()
+        self._stopping = threading.Event()
+        self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
+                                           daemon=True)
+        self._heartbeat.start()
+
+    def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
+        """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""
+        from batch_core.worker import process_meeting
+
+        count = 0
+        with self._lock:
+            self._owned.add(batch_id)
+            for index in indexes:
+                future = self._executor.submit(process_meeting, batch_id, index)
+                self._futures.add(future)
+                future.add_done_callback(self._forget)
+                count += 1
+        return count
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._futures.discard(future)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._futures)
+
+    def owned_batches(self) -> set[str]:
+        with self._lock:
+            return set(self._owned)
+
+    def _renew_leases(self) -> None:
+        while not self._stopping.wait(max(0.1, settings().heartbeat_seconds)):
+            for batch_id in self.owned_batches():
+                try:
+                    still_ours = store.heartbeat(batch_id, owner_id(), lease_deadline())
+                except Exception as exc:  # Redis down: the next beat tries again
+                    log.warning("lease renewal for %s failed: %s", batch_id, exc)
+                    continue
+                if not still_ours:  # finished, expired, or adopted by another process
+                    with self._lock:
+                        self._owned.discard(batch_id)
+
+    def shutdown(self, wait: bool = True, cancel_pending: bool = True) -> None:
+        """Stop taking work. Canceled tasks stay queued in Redis, so a resume can pick them up."""
+        self._stopping.set()
+        self._executor.shutdown(wait=wait, cancel_futures=cancel_pending)
+
+
+_runner_lock = threading.Lock()
+_runner: Runner | None = None
+
+
+def get_runner() -> Runner:
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            _runner = Runner(settings().max_workers)
+        return _runner
+
+
+def current_runner() -> Runner | None:
+    return _runner
+
+
+def reset(wait: bool = True) -> None:
+    """Drain and drop this process's pool (tests, or after changing BATCH_MAX_WORKERS)."""
+    global _runner
+    with _runner_lock:
+        runner, _runner = _runner, None
+    if runner is not None:
+        runner.shutdown(wait=wait)

@@ -1,0 +1,121 @@
+"""Lua scripts that change a batch's rows and counters in one atomic step.
+
+Every script gets KEYS = [batch hash, results hash, items hash]; key names live in store.py.
+A row's status and the batch's per-state counters always change together, and the batch is
+finalised (status, finished_at, TTL on all three keys) by the same script that makes its last
+meeting terminal, so no reader ever sees counts that disagree with the results list.
+"""
+
+_FINALIZE = """
+local function finalize(now, ttl)
+  local b = redis.call('HMGET', KEYS[1], 'status', 'queued', 'processing',
+                       'cancel_requested', 'partial_reason')
+  if b[1] ~= 'processing' then return end
+  if tonumber(b[2] or '0') > 0 or tonumber(b[3] or '0') > 0 then return end
+  local final = 'completed'
+  if b[5] and b[5] ~= '' then final = 'partial'
+  elseif b[4] == '1' then final = 'canceled' end
+  redis.call('HSET', KEYS[1], 'status', final, 'finished_at', now)
+  for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
+end
+
+local function allowed(status, csv)
+  for s in string.gmatch(csv, '[^,]+') do
+    if status == s then return true end
+  end
+  return false
+end
+
+local function apply(row, to, patch)
+  for k, v in pairs(patch) do row[k] = v end
+  if row.status ~= to then
+    redis.call('HINCRBY', KEYS[1], row.status, -1)
+    redis.call('HINCRBY', KEYS[1], to, 1)
+    row.status = to
+  end
+end
+"""
+
+# ARGV: field, from_csv, to, patch_json, now, ttl, required_owner, add_attempts, drop_item
+TRANSITION = _FINALIZE + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not raw then return false end
+local row = cjson.decode(raw)
+if not allowed(row.status, ARGV[2]) then return false end
+if ARGV[7] ~= '' and row.owner ~= ARGV[7] then return false end
+if ARGV[3] == 'processing' and row.status == 'queued' then
+  -- a claim: never start meetings of a batch that is being canceled or is over
+  local b = redis.call('HMGET', KEYS[1], 'status', 'cancel_requested')
+  if b[1] ~= 'processing' or b[2] == '1' then return false end
+end
+apply(row, ARGV[3], cjson.decode(ARGV[4]))
+local add = tonumber(ARGV[8]) or 0
+if add ~= 0 then row.attempts = (tonumber(row.attempts) or 0) + add end
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(row))
+if ARGV[9] == '1' then redis.call('HDEL', KEYS[3], ARGV[1]) end
+finalize(ARGV[5], tonumber(ARGV[6]))
+return cjson.encode(row)
+"""
+
+# ARGV: from_csv, to, patch_json, now, ttl, mode (cancel|retry|partial|''), reason, drop_item
+# Returns the result-hash fields that changed.
+BULK = _FINALIZE + """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local all = redis.call('HGETALL', KEYS[2])
+local patch = cjson.decode(ARGV[3])
+local changed = {}
+for i = 1, #all, 2 do
+  local row = cjson.decode(all[i + 1])
+  if allowed(row.status, ARGV[1]) then
+    apply(row, ARGV[2], patch)
+    redis.call('HSET', KEYS[2], all[i], cjson.encode(row))
+    if ARGV[8] == '1' then redis.call('HDEL', KEYS[3], all[i]) end
+    table.insert(changed, all[i])
+  end
+end
+local mode = ARGV[6]
+local status = redis.call('HGET', KEYS[1], 'status')
+if mode == 'cancel' and status == 'processing' then
+  redis.call('HSET', KEYS[1], 'cancel_requested', '1')
+elseif mode == 'partial' and status == 'processing' then
+  redis.call('HSET', KEYS[1], 'partial_reason', ARGV[7])
+elseif mode == 'retry' and #changed > 0 then
+  redis.call('HSET', KEYS[1], 'status', 'processing')
+  redis.call('HDEL', KEYS[1], 'finished_at', 'cancel_requested', 'partial_reason')
+  for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end
+end
+finalize(ARGV[4], tonumber(ARGV[5]))
+return changed
+"""
+
+# Take over a batch whose owner's lease ran out: its interrupted (processing) meetings go back
+# to the queue. ARGV: new_owner, now_epoch, lease_until_epoch, now_iso
+ADOPT = _FINALIZE + """
+local b = redis.call('HMGET', KEYS[1], 'status', 'lease_until', 'owner')
+if b[1] ~= 'processing' then return false end
+if b[3] ~= ARGV[1] and tonumber(b[2] or '0') > tonumber(ARGV[2]) then return false end
+local all = redis.call('HGETALL', KEYS[2])
+for i = 1, #all, 2 do
+  local row = cjson.decode(all[i + 1])
+  if row.status == 'processing' then
+    apply(row, 'queued', {stage = cjson.null, owner = cjson.null})
+    redis.call('HSET', KEYS[2], all[i], cjson.encode(row))
+  end
+end
+local previous = b[3] or ''
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', ARGV[3])
+if previous ~= ARGV[1] then
+  redis.call('HSET', KEYS[1], 'resumed_by', ARGV[1], 'resumed_at', ARGV[4],
+             'resumed_from', previous)
+end
+return previous
+"""
+
+# Extend the lease if we still own the batch. ARGV: owner, lease_until_epoch
+HEARTBEAT = """
+local b = redis.call('HMGET', KEYS[1], 'status', 'owner')
+if b[1] ~= 'processing' or b[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'lease_until', ARGV[2])
+return 1
+"""

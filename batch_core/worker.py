@@ -1,0 +1,154 @@
+"""Process one meeting of a batch: claim it, run the pipeline, store the record, mark the row.
+
+Safe to call more than once for the same (batch_id, index) and from any process: the claim is
+atomic (only a queued meeting can be claimed, by one caller) and the record id is deterministic,
+so a re-run after a crash overwrites the same record instead of adding a second one.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from typing import Any
+
+from batch_core import store
+from batch_core.models import (DuplicatePolicy, MeetingRecord, MeetingState, Stage)
+try:  # the durability module rides out short Redis outages; without it, fail at once
+    from batch_core.redis_retry import call_with_retry
+except ImportError:  # pragma: no cover
+    def call_with_retry(fn, *args, **kwargs):  # type: ignore[no-redef]
+        return fn(*args, **kwargs)
+from batch_core.redis_server import StorageUnavailable
+from batch_core.runner import owner_id
+
+log = logging.getLogger(__name__)
+
+_PROCESSING = (MeetingState.PROCESSING,)
+
+
+def meeting_id_for(batch_id: str, index: int) -> str:
+    return "meeting_" + hashlib.sha1(f"{batch_id}:{index}".encode("utf-8")).hexdigest()[:12]
+
+
+class _StageClock:
+    """Writes the current stage to the row and keeps per-stage durations."""
+
+    def __init__(self, batch_id: str, index: int) -> None:
+        self.batch_id, self.index = batch_id, index
+        self.stage_ms: dict[str, float] = {}
+        self._current: Stage | None = None
+        self._since = time.monotonic()
+
+    def _close_current(self) -> None:
+        now = time.monotonic()
+        if self._current is not None:
+            name = self._current.value
+            self.stage_ms[name] = round(self.stage_ms.get(name, 0.0) + (now - self._since) * 1000, 2)
+        self._since = now
+
+    def __call__(self, stage: Stage | str) -> None:
+        self._close_current()
+        self._current = Stage(stage)
+        call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
+                        MeetingState.PROCESSING,
+                        {"stage": self._current.value, "stage_ms": self.stage_ms}, owner=owner_id())
+
+    def finish(self) -> dict[str, float]:
+        self._close_current()
+        self._current = None
+        return self.stage_ms
+
+
+def _provider_attempts(record: MeetingRecord) -> int:
+    for entry in record.audit:
+        if entry.step == Stage.EXTRACT.value:
+            return int(entry.detail.get("attempts", 0) or 0)
+    return 0
+
+
+def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
+    """Replace policy: only after the new record is stored, drop older ones with its title."""
+    batch = call_with_retry(store.header, batch_id) or {}
+    if batch.get("on_duplicate") != DuplicatePolicy.REPLACE.value:
+        return []
+    removed = []
+    for old_id in call_with_retry(store.ids_with_title, record.tier.value, record.title):
+        if old_id != record.meeting_id and call_with_retry(store.delete_record, old_id):
+            removed.append(old_id)
+    return removed
+
+
+def _fail(batch_id: str, index: int, message: str, started: float,
+          clock: _StageClock, attempts: int) -> None:
+    call_with_retry(
+        store.transition, batch_id, index, _PROCESSING, MeetingState.FAILED,
+        {"error": message, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
+         "duration_ms": round((time.monotonic() - started) * 1000, 2)},
+        owner=owner_id(), add_attempts=attempts,
+    )
+
+
+def _fail_rest_of_batch(batch_id: str, message: str) -> None:
+    """The provider rejected the key: every queued meeting would fail the same way."""
+    call_with_retry(store.bulk_transition, batch_id, (MeetingState.QUEUED,), MeetingState.FAILED,
+                    {"error": message, "finished_at": store.utc_now()})
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    kind = type(exc).__name__
+    return f"Unexpected error while processing ({kind}){': ' + text[:300] if text else ''}"
+
+
+def process_meeting(batch_id: str, index: int) -> MeetingState | None:
+    """Run one meeting if it is still queued; returns its final state (None if not claimed)."""
+    try:
+        return _process(batch_id, index)
+    except Exception:  # never let a pool thread die silently
+        log.exception("meeting %s of batch %s could not be finished", index, batch_id)
+        return None
+
+
+def _process(batch_id: str, index: int) -> MeetingState | None:
+    from batch_core.pipeline import run_pipeline
+    from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
+
+    claimed = call_with_retry(
+        store.transition, batch_id, index, (MeetingState.QUEUED,), MeetingState.PROCESSING,
+        {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
+         "finished_at": None, "duration_ms": None, "stage_ms": {}},
+    )
+    if claimed is None:
+        return None  # canceled, already done, or claimed by another worker
+    started = time.monotonic()
+    clock = _StageClock(batch_id, index)
+    meeting_id = meeting_id_for(batch_id, index)
+    try:
+        meeting = call_with_retry(store.get_item, batch_id, index)
+        if meeting is None:
+            raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
+        record = run_pipeline(meeting, meeting_id, batch_id, clock)
+        clock(Stage.STORE)
+        call_with_retry(store.save_record, record)
+        _remove_replaced(record, batch_id)
+    except ProviderAuthError as exc:
+        _fail(batch_id, index, str(exc), started, clock, exc.attempts)
+        _fail_rest_of_batch(batch_id, str(exc))
+        return MeetingState.FAILED
+    except MeetingFailed as exc:
+        _fail(batch_id, index, str(exc), started, clock, exc.attempts)
+        return MeetingState.FAILED
+    except StorageUnavailable:
+        raise  # nothing can be written: the row stays processing for the recovery path
+    except Exception as exc:
+        log.exception("meeting %s of batch %s failed unexpectedly", index, batch_id)
+        _fail(batch_id, index, _describe(exc), started, clock, 0)
+        return MeetingState.FAILED
+    patch: dict[str, Any] = {
+        "meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
+        "duration_ms": round((time.monotonic() - started) * 1000, 2),
+    }
+    call_with_retry(store.transition, batch_id, index, _PROCESSING, MeetingState.COMPLETED,
+                    patch, owner=owner_id(), add_attempts=_provider_attempts(record),
+                    drop_item=True)
+    return MeetingState.COMPLETED
