@@ -146,6 +146,17 @@ def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> 
     return 0
 
 
+def starts_turn(line: str) -> bool:
+    """True when the line opens a speaker turn (used to find where a document's preamble ends)."""
+    line = line.strip()
+    if _ARROW.match(line) or _header_match(line) or _BRACKETED.match(line):
+        return True
+    if (bare := _BARE_TIME.match(line)) and split_prefix(bare.group("rest")):
+        return True
+    labelled = split_prefix(line)
+    return bool(labelled) and labelled[0].lower() not in METADATA_KEYS
+
+
 def parse_plain(text: str) -> list[Turn]:
     lines = normalise_newlines(text).split("\n")
     _, first = split_metadata(lines)

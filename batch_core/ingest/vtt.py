@@ -45,8 +45,15 @@ def read_captions(text: str) -> list[webvtt.Caption]:
 
 
 def parse_vtt(text: str) -> list[Turn]:
+    return read_vtt(text)[0]
+
+
+def read_vtt(text: str) -> tuple[list[Turn], int]:
+    """(turns, number of cue blocks that could not be read, e.g. in a file cut short)."""
     turns: list[Turn] = []
-    for caption in read_captions(text):
+    captions = read_captions(text)
+    timing_lines = sum(1 for line in text.split("\n") if "-->" in line)
+    for caption in captions:
         start = caption.start_time.in_milliseconds() / 1000
         end = caption.end_time.in_milliseconds() / 1000
         for speaker, body in _segments(caption.raw_text):
@@ -55,4 +62,4 @@ def parse_vtt(text: str) -> list[Turn]:
             turns.append(Turn(speaker=speaker, text=body, start=start, end=end))
     if not any(t.text for t in turns):
         raise IngestError("WebVTT file has captions but no words")
-    return merge_turns(turns)
+    return merge_turns(turns), max(timing_lines - len(captions), 0)

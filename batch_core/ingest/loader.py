@@ -1,0 +1,110 @@
+"""The ingest entry points: uploaded (name, bytes) pairs, or paths on disk for the CLI."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from batch_core.ingest.archive import Member, iter_archive
+from batch_core.ingest.detect import SUPPORTED, IngestFormat, extension_of, hinted_format, sniff_container
+from batch_core.ingest.errors import IngestError
+from batch_core.ingest.files import parse_file
+from batch_core.ingest.limits import Limits, TotalBudget, archive_too_large, file_too_large
+from batch_core.ingest.names import UNNAMED, is_junk, strip_controls
+from batch_core.ingest.report import FileError, IgnoredMember, IngestReport
+
+
+def _unsupported(name: str) -> str:
+    return f"unsupported file type {extension_of(name)} (supported: {SUPPORTED})"
+
+
+def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits,
+              budget: TotalBudget) -> None:
+    hint = hinted_format(leaf)
+    if hint is None and sniff_container(data) is None:
+        report.errors.append(FileError(name=name, reason=_unsupported(leaf)))
+        return
+    if hint is IngestFormat.ZIP or sniff_container(data) is IngestFormat.ZIP:
+        if len(data) > limits.max_total_bytes:
+            report.errors.append(FileError(name=name, reason=archive_too_large(len(data), limits).reason))
+            return
+        for outcome in iter_archive(name, data, limits, budget):
+            if isinstance(outcome, Member):
+                _add_parsed(report, outcome.name, outcome.leaf, outcome.data, limits)
+            elif isinstance(outcome, FileError):
+                report.errors.append(outcome)
+            else:
+                report.ignored.append(outcome)
+        return
+    _add_parsed(report, name, leaf, data, limits)
+
+
+def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits) -> None:
+    try:
+        report.parsed.append(parse_file(name, leaf, data, hinted_format(leaf) or IngestFormat.TEXT, limits))
+    except IngestError as exc:
+        report.errors.append(FileError(name=name, reason=exc.reason))
+
+
+def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:
+    """Parse uploaded files. One bad file or member never stops the others.
+
+    Names are display text: a `/` or `<script>` in an uploaded name is kept literally.
+    """
+    limits = Limits.current()
+    budget = TotalBudget(limits)
+    report = IngestReport()
+    for raw_name, data in files:
+        name = strip_controls(str(raw_name)).strip() or UNNAMED
+        _add_file(report, name, name, bytes(data), limits, budget)
+    return report
+
+
+def _walk(folder: str, report: IngestReport) -> list[str]:
+    """Supported files under `folder`, sorted; junk and unsupported files listed as ignored."""
+    found = []
+    for root, dirs, files in os.walk(folder, onerror=lambda exc: report.errors.append(
+            FileError(name=exc.filename or folder, reason=f"cannot be read: {exc.strerror}"))):
+        dirs.sort()
+        for entry in sorted(files):
+            path = os.path.join(root, entry)
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            if is_junk(relative):
+                continue  # dotfiles and __MACOSX beside transcripts are noise, not news
+            if hinted_format(entry) is None:
+                report.ignored.append(IgnoredMember(name=path, reason=_unsupported(entry)))
+            else:
+                found.append(path)
+    return found
+
+
+def load_paths(paths: Iterable[str]) -> IngestReport:
+    """Parse files, folders (walked) and zips on disk for the CLI; unreadable paths are errors."""
+    limits = Limits.current()
+    budget = TotalBudget(limits)
+    report = IngestReport()
+    for path in paths:
+        path = str(path)
+        targets = _walk(path, report) if os.path.isdir(path) else [path]
+        for target in targets:
+            _add_path(report, target, limits, budget)
+    return report
+
+
+def _add_path(report: IngestReport, path: str, limits: Limits, budget: TotalBudget) -> None:
+    leaf = os.path.basename(path)
+    try:
+        size = os.path.getsize(path)
+        cap = limits.max_total_bytes if hinted_format(leaf) is IngestFormat.ZIP else limits.max_file_bytes
+        if size > cap:  # refused before reading a byte
+            error = archive_too_large(size, limits) if cap == limits.max_total_bytes else file_too_large(size, limits)
+            report.errors.append(FileError(name=path, reason=error.reason))
+            return
+        with open(path, "rb") as handle:
+            data = handle.read(cap + 1)
+    except FileNotFoundError:
+        report.errors.append(FileError(name=path, reason="no such file or folder"))
+        return
+    except OSError as exc:
+        report.errors.append(FileError(name=path, reason=f"cannot be read: {exc.strerror or exc}"))
+        return
+    _add_file(report, path, leaf, data, limits, budget)
