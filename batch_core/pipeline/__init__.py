@@ -62,9 +62,9 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
                 title=meeting.title, turns=turns, transcript=transcript, speakers=speakers,
                 meeting_date=meeting.meeting_date))
         except MeetingFailed as exc:
-            detail.update(attempts=exc.attempts, error=str(exc))
+            detail.update(attempts=exc.attempts, retries=exc.retries, error=str(exc))
             raise
-        detail.update(attempts=extraction.attempts)
+        detail.update(attempts=extraction.attempts, retries=extraction.retries)
 
     on_stage(Stage.SENTIMENT)
     with audited(audit, Stage.SENTIMENT.value) as detail:

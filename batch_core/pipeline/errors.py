@@ -5,11 +5,12 @@ from __future__ import annotations
 class MeetingFailed(Exception):
     """The meeting cannot be processed; `str(exc)` is shown to the user as is."""
 
-    def __init__(self, message: str, *, attempts: int = 0) -> None:
+    def __init__(self, message: str, *, attempts: int = 0, retries: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
         # Provider calls made before giving up, so the runner can record exact retry counts.
         self.attempts = attempts
+        self.retries = retries or []  # one entry per wait between attempts (reason, seconds)
 
     def __str__(self) -> str:
         return self.message

@@ -1,6 +1,8 @@
 """Choose the insight provider named by settings().llm_provider."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from batch_core.config import Settings, settings
 from batch_core.pipeline.errors import MeetingFailed
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest, Provider
@@ -11,7 +13,12 @@ __all__ = ["Extraction", "ExtractionRequest", "Provider", "PROVIDERS", "get_prov
 
 
 def get_provider(config: Settings | None = None) -> Provider:
-    config = config or settings()
+    """One provider (and SDK client with its connection pool) per settings, shared by all threads."""
+    return _provider_for(config or settings())
+
+
+@lru_cache(maxsize=4)
+def _provider_for(config: Settings) -> Provider:
     name = config.llm_provider
     if name == "local":
         from batch_core.pipeline.providers.local import LocalProvider

@@ -1,7 +1,7 @@
 """What every provider receives and returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from batch_core.models import Insights, Turn
@@ -21,6 +21,7 @@ class ExtractionRequest:
 class Extraction:
     insights: Insights
     attempts: int  # provider calls made, retries included (1 for the local provider)
+    retries: list[dict] = field(default_factory=list)  # each wait between attempts: reason, seconds
 
 
 class Provider(Protocol):

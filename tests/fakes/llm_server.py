@@ -1,0 +1,307 @@
+"""A fake OpenAI + Anthropic compatible HTTP server on 127.0.0.1 for tests and benchmarks.
+
+No pytest dependency. Usage:
+
+    from tests.fakes.llm_server import FakeLLMServer, FakeResponse
+
+    with FakeLLMServer() as server:                      # binds 127.0.0.1:0 (a free port)
+        os.environ.update(server.env("openai"))           # or server.env("anthropic")
+        config.reload_settings()
+        server.enqueue(FakeResponse.rate_limited(retry_after=0.05), FakeResponse.ok())
+        ...                                               # run the app
+        assert server.request_count == 2
+        assert "alice@example.com" not in server.all_request_text()
+
+Every request gets the next scripted response; when the queue is empty it gets `default`
+(a valid Insights answer whose summary names the meeting title, after `default_delay` seconds).
+`plan=` (a callable RecordedRequest -> FakeResponse | None) scripts answers by content instead,
+e.g. `random_faults(...)` for fault injection. Each RecordedRequest keeps what was answered.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+
+VALID_INSIGHTS: dict[str, Any] = {
+    "summary": "The team reviewed the plan.",
+    "decisions": [{"topic": "plan", "decision": "Go with the smaller scope", "deciders": ["SPEAKER_1"],
+                   "confidence": 0.9}],
+    "action_items": [{"task": "Send the updated plan", "owner": "SPEAKER_2", "deadline": "Friday",
+                      "priority": "medium"}],
+    "key_topics": [{"name": "plan", "importance": 1.0, "related_speakers": ["SPEAKER_1"]}],
+    "open_questions": [{"question": "Who signs off?", "context": "", "stakeholders": []}],
+}
+_TITLE = re.compile(r"Meeting title: (.+)")
+
+
+@dataclass
+class FakeResponse:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    insights: dict[str, Any] | None = None  # answer wrapped in the endpoint's envelope (default: valid)
+    body: Any = None          # raw override: dict/list sent as JSON, str/bytes sent as is
+    delay: float = 0.0        # seconds before answering (longer than the client timeout = a timeout)
+    malformed: bool = False   # valid envelope, answer is truncated JSON
+    schema_invalid: bool = False  # valid JSON that does not fit the Insights schema
+    reset: bool = False       # drop the connection (TCP RST) without answering
+    kind: str = "ok"          # label recorded with the request
+
+    @classmethod
+    def ok(cls, insights: dict | None = None, delay: float = 0.0) -> "FakeResponse":
+        return cls(insights=insights, delay=delay)
+
+    @classmethod
+    def error(cls, status: int, retry_after: float | str | None = None, retry_after_ms: float | None = None,
+              headers: dict | None = None) -> "FakeResponse":
+        headers = dict(headers or {})
+        if retry_after is not None:
+            headers["retry-after"] = str(retry_after)
+        if retry_after_ms is not None:
+            headers["retry-after-ms"] = str(retry_after_ms)
+        return cls(status=status, headers=headers, kind=f"http_{status}")
+
+    @classmethod
+    def rate_limited(cls, retry_after: float | None = None) -> "FakeResponse":
+        return cls.error(429, retry_after=retry_after)
+
+    @classmethod
+    def malformed_json(cls) -> "FakeResponse":
+        return cls(malformed=True, kind="malformed")
+
+    @classmethod
+    def wrong_schema(cls) -> "FakeResponse":
+        return cls(schema_invalid=True, kind="schema_invalid")
+
+    @classmethod
+    def connection_reset(cls) -> "FakeResponse":
+        return cls(reset=True, kind="reset")
+
+    @classmethod
+    def slow(cls, delay: float) -> "FakeResponse":
+        return cls(delay=delay, kind="slow")
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    headers: dict[str, str]
+    raw: str
+    body: Any
+    received_at: float
+    served: str = ""  # FakeResponse.kind that was answered
+
+    @property
+    def prompt(self) -> str:
+        """The text of every message sent (system prompts included)."""
+        body = self.body if isinstance(self.body, dict) else {}
+        parts = [body.get("system") if isinstance(body.get("system"), str) else ""]
+        for message in body.get("messages") or []:
+            content = message.get("content")
+            parts.append(content if isinstance(content, str) else json.dumps(content))
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def title(self) -> str | None:
+        match = _TITLE.search(self.prompt)
+        return match.group(1).strip() if match else None
+
+
+def random_faults(rates: dict[str, float], seed: int = 0, retry_after: float = 0.01,
+                  slow_delay: float = 0.2) -> Callable[[RecordedRequest], FakeResponse | None]:
+    """A plan answering with faults at the given rates: keys 429, 500, 503, malformed, reset, slow."""
+    rng = random.Random(seed)
+    lock = threading.Lock()
+
+    def plan(_: RecordedRequest) -> FakeResponse | None:
+        with lock:
+            roll = rng.random()
+        for name, rate in rates.items():
+            if roll < rate:
+                return {"429": lambda: FakeResponse.rate_limited(retry_after),
+                        "malformed": FakeResponse.malformed_json, "reset": FakeResponse.connection_reset,
+                        "slow": lambda: FakeResponse.slow(slow_delay)}.get(
+                    name, lambda: FakeResponse.error(int(name)))()
+            roll -= rate
+        return None
+
+    return plan
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_Server"
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8", "replace")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        request = RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, raw, body, time.time())
+        fake: FakeLLMServer = self.server.owner
+        response = fake.next_response(request)
+        request.served = response.kind
+        if response.delay and fake.stopping.wait(response.delay):
+            return
+        try:
+            if response.reset:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            status, payload = fake.render(self.path, request, response)
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:  # the client gave up (timeout) — nothing to answer
+            self.close_connection = True
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    owner: "FakeLLMServer"
+
+
+class FakeLLMServer:
+    def __init__(self, default: FakeResponse | None = None, default_delay: float = 0.0,
+                 plan: Callable[[RecordedRequest], FakeResponse | None] | None = None) -> None:
+        self.default = default or FakeResponse(delay=default_delay)
+        self.plan = plan
+        self.requests: list[RecordedRequest] = []
+        self.stopping = threading.Event()
+        self._queue: list[FakeResponse] = []
+        self._lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # lifecycle
+    def start(self) -> "FakeLLMServer":
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.owner = self
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-llm-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "FakeLLMServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # addresses and configuration
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def env(self, provider: str = "openai", api_key: str = "test-key", model: str = "fake-model") -> dict[str, str]:
+        """Environment variables pointing the app at this server."""
+        if provider == "anthropic":
+            return {"LLM_PROVIDER": "anthropic", "ANTHROPIC_BASE_URL": self.url, "ANTHROPIC_API_KEY": api_key,
+                    "LLM_MODEL": model}
+        return {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": self.url + "/v1", "OPENAI_API_KEY": api_key,
+                "LLM_MODEL": model}
+
+    # scripting and inspection
+    def enqueue(self, *responses: FakeResponse) -> None:
+        with self._lock:
+            self._queue.extend(responses)
+
+    def next_response(self, request: RecordedRequest) -> FakeResponse:
+        with self._lock:
+            self.requests.append(request)
+            if self._queue:
+                return self._queue.pop(0)
+        planned = self.plan(request) if self.plan else None
+        return planned or self.default
+
+    @property
+    def request_count(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    def all_request_text(self) -> str:
+        """Every received body and header value, for 'this never left the process' assertions."""
+        with self._lock:
+            return "\n".join(r.raw + "\n" + json.dumps(r.headers) for r in self.requests)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._queue.clear()
+
+    # rendering
+    def render(self, path: str, request: RecordedRequest, response: FakeResponse) -> tuple[int, bytes]:
+        if response.body is not None:
+            body = response.body
+            return response.status, body if isinstance(body, bytes) else (
+                body.encode() if isinstance(body, str) else json.dumps(body).encode())
+        anthropic = path.rstrip("/").endswith("/messages")
+        if response.status >= 400:
+            return response.status, json.dumps(_error_body(response.status, anthropic)).encode()
+        insights = dict(response.insights or VALID_INSIGHTS)
+        if response.insights is None and request.title:
+            insights["summary"] = f"Summary of {request.title}."
+        answer: Any = insights
+        if response.schema_invalid:
+            answer = {"decisions": "not a list"}
+        if response.malformed:
+            answer = json.dumps(insights)[:40]
+        envelope = _anthropic_message(request, answer) if anthropic else _openai_completion(request, answer)
+        return 200, json.dumps(envelope).encode()
+
+
+def _error_body(status: int, anthropic: bool) -> dict:
+    kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
+        status, "api_error" if status >= 500 else "invalid_request_error")
+    message = f"fake provider error {status}"
+    if anthropic:
+        return {"type": "error", "error": {"type": kind, "message": message}}
+    return {"error": {"message": message, "type": kind, "code": None}}
+
+
+def _openai_completion(request: RecordedRequest, answer: Any) -> dict:
+    content = answer if isinstance(answer, str) else json.dumps(answer)
+    model = (request.body or {}).get("model", "fake-model")
+    return {"id": f"chatcmpl-fake-{int(request.received_at * 1e6)}", "object": "chat.completion",
+            "created": int(request.received_at), "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": "length" if isinstance(answer, str) else "stop"}],
+            "usage": {"prompt_tokens": len(request.raw) // 4, "completion_tokens": len(content) // 4,
+                      "total_tokens": (len(request.raw) + len(content)) // 4}}
+
+
+def _anthropic_message(request: RecordedRequest, answer: Any) -> dict:
+    body = request.body or {}
+    tool = ((body.get("tool_choice") or {}).get("name")) or "record_meeting_insights"
+    if isinstance(answer, str):  # a truncated answer arrives as text, not as a tool call
+        content, stop = [{"type": "text", "text": answer}], "max_tokens"
+    else:
+        content, stop = [{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": answer}], "tool_use"
+    return {"id": f"msg_fake_{int(request.received_at * 1e6)}", "type": "message", "role": "assistant",
+            "model": body.get("model", "fake-model"), "content": content, "stop_reason": stop,
+            "stop_sequence": None, "usage": {"input_tokens": len(request.raw) // 4, "output_tokens": 10}}
