@@ -83,8 +83,9 @@ def size_problem(meeting: MeetingIn) -> str | None:
                 f"{limits.max_transcript_chars:,} (BATCH_MAX_TRANSCRIPT_CHARS).")
     words = len(meeting.transcript.split())
     if words < limits.min_transcript_words:
-        return (f"Transcript too short: {words} words; at least {limits.min_transcript_words} "
-                f"are needed (BATCH_MIN_TRANSCRIPT_WORDS).")
+        plural = "" if words == 1 else "s"
+        return (f"Transcript too short: {words} word{plural}; at least "
+                f"{limits.min_transcript_words} are needed (BATCH_MIN_TRANSCRIPT_WORDS).")
     return None
 
 

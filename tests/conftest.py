@@ -102,3 +102,50 @@ def unreachable_llm(monkeypatch):
         config.reload_settings()
         return url
     return apply
+
+
+@pytest.fixture
+def llm_server(monkeypatch):
+    """A started fake OpenAI-compatible server; the app is pointed at it (LLM_PROVIDER=openai).
+
+    Tests script it with enqueue()/plan/default (see tests/fakes/llm_server.py). Call
+    batch_core.reset_for_tests() after changing BATCH_MAX_WORKERS so the pool is rebuilt.
+    """
+    from tests.fakes.llm_server import FakeLLMServer
+
+    server = FakeLLMServer().start()
+    for name, value in server.env("openai").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LLM_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("LLM_RETRY_MAX_SECONDS", "0.05")
+    config.reload_settings()
+    yield server
+    _reset_app()  # finish in-flight meetings before the server goes away
+    server.stop()
+
+
+@pytest.fixture
+def set_workers(monkeypatch):
+    """Call it to run this test's meetings on a pool of `count` threads."""
+    def apply(count: int) -> None:
+        monkeypatch.setenv("BATCH_MAX_WORKERS", str(count))
+        config.reload_settings()
+        _reset_app()
+    return apply
+
+
+MEETING_TRANSCRIPT = (
+    "Maria: Good morning everyone, let's review the launch plan for the new billing page.\n"
+    "Jonas: We agreed to ship the billing page on the 14th after the final security review.\n"
+    "Maria: Jonas, can you send the release notes to the support team by Friday?\n"
+    "Jonas: Yes, I'll send them by Friday. Who owns the pricing FAQ update?\n"
+)
+
+
+@pytest.fixture
+def make_meeting():
+    """make_meeting(title, tier="ordinary", transcript=<a short valid meeting>, **extra) -> dict"""
+    def build(title: str = "Launch review", tier: str = "ordinary",
+              transcript: str = MEETING_TRANSCRIPT, **extra) -> dict:
+        return {"title": title, "tier": tier, "transcript": transcript, **extra}
+    return build

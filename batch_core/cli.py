@@ -1,0 +1,271 @@
+"""`python -m batch_core ...`: submit transcripts and follow batches from a terminal.
+
+Exit codes: 0 every meeting completed or skipped, 1 some failed (or the batch did not complete),
+2 invalid input (bad path, nothing readable, over the limit, unknown batch), 3 Redis unreachable.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import batch_core
+from batch_core.config import settings
+from batch_core.models import DuplicatePolicy, Tier
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def collect_files(paths: list[str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """(name, bytes) for every file under the paths, and plain-words problems with the paths."""
+    files: list[tuple[str, bytes]] = []
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and not any(part.startswith(".") for part in
+                                                      p.relative_to(path).parts))
+            if not found:
+                problems.append(f"{raw}: the folder has no files")
+            candidates = found
+        elif path.is_file():
+            candidates = [path]
+        else:
+            problems.append(f"{raw}: no such file or folder")
+            continue
+        for file in candidates:
+            try:
+                files.append((file.name, file.read_bytes()))
+            except OSError as exc:
+                problems.append(f"{file}: cannot be read ({exc.strerror or exc})")
+    return files, problems
+
+
+def _meetings_from_text_files(files: list[tuple[str, bytes]], tier: str
+                              ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Fallback while the ingest package has no load_files: plain UTF-8 .txt/.md files."""
+    meetings, errors = [], []
+    for name, data in files:
+        if Path(name).suffix.lower() not in (".txt", ".md"):
+            errors.append(f"{name}: only .txt and .md files can be read by this build")
+            continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            errors.append(f"{name}: not UTF-8 text")
+            continue
+        meetings.append({"title": Path(name).stem.replace("_", " "), "tier": tier,
+                         "transcript": text, "source_name": name})
+    return meetings, errors
+
+
+def files_to_meetings(files: list[tuple[str, bytes]], tier: str
+                      ) -> tuple[list[dict[str, Any]], list[str]]:
+    try:
+        from batch_core.ingest import load_files
+    except ImportError:
+        return _meetings_from_text_files(files, tier)
+    report = load_files(files)
+    meetings = [{"title": p.title, "tier": tier, "transcript": p.text,
+                 "meeting_date": p.meeting_date, "source_name": p.name} for p in report.parsed]
+    errors = [f"{e.name}: {e.reason}" for e in report.errors]
+    for member in getattr(report, "ignored", []) or []:
+        reason = getattr(member, "reason", "ignored")
+        _err(f"note: {getattr(member, 'name', member)}: {reason}")
+    return meetings, errors
+
+
+def _progress_line(batch: dict[str, Any]) -> str:
+    total = batch["total"] or 1
+    done = total - batch["queued"] - batch["processing"]
+    width = 30
+    filled = int(width * done / total)
+    return (f"[{'#' * filled}{'-' * (width - filled)}] {done}/{batch['total']} done"
+            f" · {batch['completed']} completed · {batch['failed']} failed"
+            f" · {batch['skipped']} skipped · {batch['processing']} processing")
+
+
+def follow(batch_id: str, quiet: bool = False, poll: float = 0.5) -> dict[str, Any]:
+    """Wait for a terminal state, drawing a progress bar on stderr unless quiet."""
+    last = ""
+    tty = sys.stderr.isatty()
+    while True:
+        batch = batch_core.get(batch_id)
+        if batch is None:
+            raise batch_core.BatchError(f"Batch {batch_id} disappeared (expired?).")
+        line = _progress_line(batch)
+        if not quiet and line != last:
+            print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr,
+                  flush=True)
+            last = line
+        if batch["status"] != "processing":
+            if not quiet and tty:
+                print(file=sys.stderr)
+            return batch
+        time.sleep(poll)
+
+
+def exit_code(batch: dict[str, Any]) -> int:
+    if batch["status"] == "processing":
+        return EXIT_OK
+    if batch["failed"] or batch["status"] in ("partial", "canceled"):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def print_batch(batch: dict[str, Any]) -> None:
+    print(f"{batch['batch_id']}  {batch['status']}  total {batch['total']}: "
+          f"{batch['completed']} completed, {batch['failed']} failed, {batch['skipped']} skipped, "
+          f"{batch['canceled']} canceled, {batch['queued']} queued, "
+          f"{batch['processing']} processing")
+    for row in batch.get("results", []):
+        detail = row.get("meeting_id") or ""
+        if row.get("error"):
+            detail = row["error"]
+        elif row["status"] == "processing" and row.get("stage"):
+            detail = f"stage: {row['stage']}"
+        print(f"  {row['index'] + 1:>3}. {row['status']:<10} {row['title'][:48]:<48} {detail}")
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    files, problems = collect_files(args.paths)
+    for problem in problems:
+        _err(f"error: {problem}")
+    if problems and not args.skip_missing:
+        return EXIT_INVALID
+    meetings, errors = files_to_meetings(files, args.tier)
+    for error in errors:
+        _err(f"skipped file: {error}")
+    if not meetings:
+        _err("error: no readable transcripts to submit")
+        return EXIT_INVALID
+    result = batch_core.submit(meetings, on_duplicate=args.on_duplicate)
+    if not args.json:
+        print(f"Submitted {result['batch_id']}: {result['total']} meetings")
+    if not args.wait and settings().executor != "thread":
+        if args.json:
+            print(json.dumps(result, indent=2))
+        return EXIT_OK
+    # The meetings run in this process's pool: stay until they are done, or they would wait
+    # for another app process to resume them.
+    batch = follow(result["batch_id"], quiet=not args.wait or args.json)
+    if args.json:
+        print(json.dumps(batch if args.wait else result, indent=2))
+    else:
+        print_batch(batch)
+    return exit_code(batch)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    batch = batch_core.get(args.batch_id)
+    if batch is None:
+        _err(f"error: no batch {args.batch_id!r} (unknown or expired)")
+        return EXIT_INVALID
+    print(json.dumps(batch, indent=2)) if args.json else print_batch(batch)
+    return exit_code(batch)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    batches = batch_core.list_batches(limit=args.limit)
+    if args.json:
+        print(json.dumps(batches, indent=2))
+    elif not batches:
+        print("No batches.")
+    for batch in [] if args.json else batches:
+        print(f"{batch['batch_id']}  {batch['submitted_at']}  {batch['status']:<10} "
+              f"{batch['completed']}/{batch['total']} completed, {batch['failed']} failed")
+    return EXIT_OK
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    batch = batch_core.cancel(args.batch_id)
+    print(f"Canceled {batch['canceled_now']} queued meetings of {args.batch_id}; "
+          f"{batch['processing']} in flight will finish.")
+    return EXIT_OK
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    batch = batch_core.retry_failed(args.batch_id)
+    print(f"Re-queued {batch['requeued']} failed meetings of {args.batch_id}.")
+    batch = follow(args.batch_id, quiet=not args.wait)
+    print_batch(batch)
+    return exit_code(batch)
+
+
+def cmd_redis(args: argparse.Namespace) -> int:
+    from batch_core import redis_server
+    print(redis_server.stop())
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m batch_core",
+                                     description="Batch ingestion of meeting transcripts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    submit = sub.add_parser("submit", help="submit transcript files, folders or zips as a batch")
+    submit.add_argument("paths", nargs="+", metavar="PATH")
+    submit.add_argument("--tier", choices=[t.value for t in Tier], default=Tier.ORDINARY.value)
+    submit.add_argument("--on-duplicate", choices=[p.value for p in DuplicatePolicy],
+                        default=DuplicatePolicy.SKIP.value)
+    submit.add_argument("--wait", action="store_true", help="show progress until the batch ends")
+    submit.add_argument("--json", action="store_true", help="print the batch as JSON")
+    submit.add_argument("--skip-missing", action="store_true",
+                        help="submit what can be read even if some paths do not exist")
+    submit.set_defaults(func=cmd_submit)
+
+    status = sub.add_parser("status", help="show one batch")
+    status.add_argument("batch_id")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    listing = sub.add_parser("list", help="recent batches, newest first")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_list)
+
+    cancel = sub.add_parser("cancel", help="cancel the queued meetings of a batch")
+    cancel.add_argument("batch_id")
+    cancel.set_defaults(func=cmd_cancel)
+
+    retry = sub.add_parser("retry", help="re-run the failed meetings of a batch")
+    retry.add_argument("batch_id")
+    retry.add_argument("--wait", action="store_true")
+    retry.set_defaults(func=cmd_retry)
+
+    redis_cmd = sub.add_parser("redis", help="manage the embedded Redis server")
+    redis_cmd.add_argument("action", choices=["stop"])
+    redis_cmd.set_defaults(func=cmd_redis)
+
+    try:
+        from batch_core import worker_cli
+    except ImportError:
+        worker_cli = None
+    if worker_cli is not None:
+        worker = sub.add_parser("worker", help="run RQ workers (BATCH_EXECUTOR=rq)")
+        worker_cli.add_arguments(worker)
+        worker.set_defaults(func=worker_cli.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except batch_core.BatchError as exc:
+        _err(f"error: {exc}")
+        return EXIT_INVALID
+    except batch_core.StorageUnavailable as exc:
+        _err(f"error: {exc}")
+        return EXIT_STORAGE
+    except KeyboardInterrupt:
+        _err("interrupted: meetings not yet started stay queued and resume in the next app process")
+        return 130
