@@ -33,9 +33,11 @@ SPLIT_OFFER = "upload_split_offer"
 GENERATION = "upload_generation"
 
 
-def existing_duplicate(title: str, tier: str) -> str | None:
-    found = guarded(core.find_duplicates, [(title, tier)])
-    return next(iter(found.values()), None) if found else None
+def duplicate_lookup(report: object, tier: str, overrides: dict[str, str]):
+    """One store query for every title in the upload; returns title, tier -> existing id."""
+    titles = [overrides.get(p.name) or p.title for p in getattr(report, "parsed", [])]
+    found = guarded(core.find_duplicates, [(t, tier) for t in titles if t])
+    return lambda title, tier_: found.get((core.normalise_title(title), tier_))
 
 
 def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
@@ -111,7 +113,8 @@ if not files and not pasted.strip():
 
 signature, report = parse_inputs(files, pasted)
 overrides = {PASTED_NAME: pasted_title.strip()} if pasted_title.strip() else {}
-preview = build_preview(report, tier, cfg.min_transcript_words, existing_duplicate, overrides)
+preview = build_preview(report, tier, cfg.min_transcript_words,
+                        duplicate_lookup(report, tier, overrides), overrides)
 
 st.subheader("Preview")
 st.caption("Untick rows to leave them out; titles can be edited. Nothing is processed until you "

@@ -91,9 +91,14 @@ metric_columns[-1].metric("⏱️ ETA", "done" if eta == 0 else fmt_seconds(eta)
 actions = st.columns(4)
 if actions[0].button("⏹️ Cancel", key="cancel_batch", disabled=not active, width="stretch",
                      help="Queued meetings are canceled; the ones already running finish."):
-    result = guarded(core.cancel, chosen)
-    flash(f"Batch {chosen}: cancel requested ({status_value(result.get('status'))}).")
-    st.rerun()
+    try:
+        result = guarded(core.cancel, chosen)
+    except core.BatchError as exc:
+        st.warning(str(exc), icon="ℹ️")
+    else:
+        flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
+              "meetings already running will finish.")
+        st.rerun()
 if actions[1].button(f"🔁 Retry failed ({counts['failed']})", key="retry_failed",
                      disabled=counts["failed"] == 0, width="stretch"):
     try:
@@ -101,7 +106,7 @@ if actions[1].button(f"🔁 Retry failed ({counts['failed']})", key="retry_faile
     except core.BatchError as exc:
         st.error(f"Retry was refused: {exc}", icon="🚫")
     else:
-        flash(f"Batch {chosen}: failed meetings queued again.")
+        flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
         st.rerun()
 actions[2].download_button(
     "⬇️ Results (JSON)", data=lambda: batch_json(guarded(core.get, chosen) or batch,

@@ -119,13 +119,15 @@ meetings = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
 
 wanted = st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING)
 by_id = {m["meeting_id"]: m for m in meetings}
-if wanted and wanted not in by_id:
+filtering = bool(search.strip()) or tier != ALL_TIERS
+if wanted and wanted not in by_id and not filtering:
+    # A link to a meeting older than the newest 200 still opens it.
     record = guarded(core.get_meeting, wanted)
     if record:
         by_id = {wanted: record, **by_id}
 
 if not by_id:
-    st.info("No processed meetings match." if search or tier != ALL_TIERS else
+    st.info("No processed meetings match." if filtering else
             "No processed meetings yet. Upload transcripts to get started.", icon="📭")
     st.stop()
 

@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
+from batch_core import normalise_title
 from ui.format import fmt_clock
 
 CHECK_OK = "ok"
@@ -29,10 +30,6 @@ def _field(item: Any, name: str, default: Any = None) -> Any:
     if isinstance(item, dict):
         return item.get(name, default)
     return getattr(item, name, default)
-
-
-def normalise_title(title: str) -> str:
-    return " ".join(str(title).casefold().split())
 
 
 def _speakers_text(speakers: Any) -> str:

@@ -1,0 +1,108 @@
+"""Batch monitor: empty, populated, cancel and retry act on the store, failure details."""
+from __future__ import annotations
+
+import time
+
+import batch_core as core
+from ui_support import assert_clean, meeting, open_page, submit_and_wait, texts
+
+PAGE = "pages/2_Batches.py"
+
+
+def test_batches_page_on_an_empty_store():
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert "No batches yet" in texts(at)
+
+
+def test_batches_page_shows_every_meeting_of_a_finished_batch():
+    older = submit_and_wait([meeting("Kickoff")])
+    batch = submit_and_wait([meeting("Roadmap review"), meeting("Budget sync")])
+    at = open_page(PAGE)
+    assert_clean(at)
+    picker = at.selectbox(key="batch_picker")
+    assert picker.value == batch["batch_id"]  # newest first, selected by default
+    assert [o.split(" · ")[0].split(" ")[-1] for o in picker.options] == [batch["batch_id"],
+                                                                            older["batch_id"]]
+    rows = at.dataframe[0].value
+    assert list(rows["Title"]) == ["Roadmap review", "Budget sync"]
+    assert list(rows["Status"]) == ["🟢 completed", "🟢 completed"]
+    assert at.progress[0].value == 100
+    assert at.button(key="cancel_batch").disabled
+    assert at.button(key="retry_failed").disabled
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["🟢 Completed"] == "2" and metrics["⏱️ ETA"] == "done"
+
+
+def test_query_parameter_selects_the_batch():
+    first = submit_and_wait([meeting("Kickoff")])
+    submit_and_wait([meeting("Later meeting")])
+    at = open_page(PAGE, query={"batch": first["batch_id"]})
+    assert_clean(at)
+    assert at.selectbox(key="batch_picker").value == first["batch_id"]
+    assert list(at.dataframe[0].value["Title"]) == ["Kickoff"]
+
+
+def test_cancel_button_cancels_the_queued_meetings(fake_llm, env):
+    fake_llm.default.delay = 3.0  # the first meeting stays in flight while we click
+    env(BATCH_MAX_WORKERS=1)
+    batch = core.submit([meeting(f"Meeting {n}") for n in range(4)])
+    at = open_page(PAGE, query={"batch": batch["batch_id"]})
+    assert_clean(at)
+    cancel = at.button(key="cancel_batch")
+    assert not cancel.disabled
+    cancel.click().run()
+    assert_clean(at)
+    after = core.get(batch["batch_id"])
+    assert after["canceled"] == 3, after
+    assert "3 queued meetings canceled" in texts(at)
+    final = core.wait(batch["batch_id"], timeout=30, poll=0.1)
+    assert final["status"] == "canceled" and final["canceled"] == 3
+
+
+def test_retry_button_requeues_failed_meetings_and_details_show_the_reason(fake_llm):
+    from tests.fakes.llm_server import FakeResponse
+
+    fake_llm.default = FakeResponse.error(400)  # not retried: both meetings fail
+    batch = submit_and_wait([meeting("Alpha"), meeting("Beta")])
+    assert batch["failed"] == 2
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert len(at.expander) == 2
+    reason = batch["results"][0]["error"]
+    assert reason and reason in [t.value for t in at.text]
+    rows = at.dataframe[0].value
+    assert list(rows["Status"]) == ["🔴 failed", "🔴 failed"]
+
+    fake_llm.default = FakeResponse.ok()
+    retry = at.button(key="retry_failed")
+    assert not retry.disabled
+    retry.click().run()
+    assert_clean(at)
+    final = core.wait(batch["batch_id"], timeout=60, poll=0.1)
+    assert final["completed"] == 2 and final["failed"] == 0
+    assert "2 failed meetings queued again" in texts(at)
+
+
+def test_page_refreshes_only_while_the_batch_is_active(fake_llm):
+    fake_llm.default.delay = 1.5
+    batch = core.submit([meeting("Slow one")])
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert _autorefresh_present(at)
+    core.wait(batch["batch_id"], timeout=30, poll=0.1)
+    time.sleep(0.1)
+    at.run()
+    assert not _autorefresh_present(at)
+    assert list(at.dataframe[0].value["Status"]) == ["🟢 completed"]
+
+
+def _autorefresh_present(at) -> bool:
+    """streamlit-autorefresh is a custom component: AppTest lists it as an UnknownElement."""
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if getattr(node, "type", "") == "component_instance" and proto is not None:
+            yield proto.component_name
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+    return "streamlit_autorefresh.st_autorefresh" in set(walk(at.main))

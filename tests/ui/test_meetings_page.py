@@ -1,0 +1,80 @@
+"""Meetings page: empty store, browse per tier and search, open one, redaction badge, delete."""
+from __future__ import annotations
+
+import batch_core as core
+from ui_support import (
+    PLANTED_EMAIL, assert_clean, meeting, open_page, sensitive_transcript, submit_and_wait, texts,
+)
+
+PAGE = "pages/3_Meetings.py"
+
+
+def _populate() -> dict[str, str]:
+    batch = submit_and_wait([meeting("Roadmap review"), meeting("Budget sync"),
+                             meeting("HR case *urgent*", tier="sensitive",
+                                     text=sensitive_transcript())])
+    assert batch["completed"] == 3, batch
+    return {row["title"]: row["meeting_id"] for row in batch["results"]}
+
+
+def test_meetings_page_on_an_empty_store():
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert "No processed meetings yet" in texts(at)
+
+
+def test_browse_filters_by_tier_and_title():
+    _populate()
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert set(at.dataframe[0].value["Title"]) == {"Roadmap review", "Budget sync", "HR case *urgent*"}
+    at.segmented_control(key="meeting_tier").set_value("sensitive").run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["Title"]) == ["HR case *urgent*"]
+    at.segmented_control(key="meeting_tier").set_value("all").run()
+    at.text_input(key="meeting_search").set_value("budget").run()
+    assert_clean(at)
+    assert list(at.dataframe[0].value["Title"]) == ["Budget sync"]
+    at.text_input(key="meeting_search").set_value("no such title").run()
+    assert "No processed meetings match" in texts(at)
+
+
+def test_open_sensitive_meeting_shows_insights_and_redaction_badge():
+    ids = _populate()
+    at = open_page(PAGE, query={"meeting": ids["HR case *urgent*"]})
+    assert_clean(at)
+    # The title is shown literally: its asterisks are escaped, not rendered as emphasis.
+    assert at.header[0].value == "HR case \\*urgent\\*"
+    page = texts(at)
+    assert "Redacted" in page
+    assert "Summary" in page
+    record = core.get_meeting(ids["HR case *urgent*"])
+    transcript = "\n".join(t.value for t in at.text)
+    assert record["transcript"] in transcript
+    assert PLANTED_EMAIL not in transcript
+    frames = [d.value for d in at.dataframe]
+    audit = frames[-1]
+    assert list(audit["Step"]) == [entry["step"] for entry in record["audit"]]
+    sentiment = [f for f in frames if "Utterances" in f.columns][0]
+    assert set(sentiment["Speaker"]) == {s["speaker"] for s in record["sentiment"]}
+
+
+def test_ordinary_meeting_has_no_redaction_badge():
+    ids = _populate()
+    at = open_page(PAGE, query={"meeting": ids["Roadmap review"]})
+    assert_clean(at)
+    assert at.header[0].value == "Roadmap review"
+    assert "Redacted" not in texts(at)
+
+
+def test_delete_needs_confirmation_and_removes_the_meeting():
+    ids = _populate()
+    target = ids["Budget sync"]
+    at = open_page(PAGE, query={"meeting": target})
+    assert at.button(key="delete_meeting").disabled
+    at.checkbox(key=f"confirm_delete_{target}").check().run()
+    at.button(key="delete_meeting").click().run()
+    assert_clean(at)
+    assert core.get_meeting(target) is None
+    assert "Meeting deleted." in texts(at)
+    assert "Budget sync" not in set(at.dataframe[0].value["Title"])
