@@ -23,7 +23,12 @@ from batch_core.config import settings
 
 log = logging.getLogger("batch_core.api")
 
-UNAUTHORIZED = {401: {"model": ErrorBody, "description": "Missing or wrong bearer token."}}
+# Declared on every protected route; the 422 replaces FastAPI's default validation body.
+COMMON_ERRORS = {
+    401: {"model": ErrorBody, "description": "Missing or wrong bearer token."},
+    413: {"model": ErrorBody, "description": "Request body over the size cap."},
+    422: {"model": ErrorBody, "description": "Invalid request; `errors` names each field."},
+}
 
 
 def create_app() -> FastAPI:
@@ -33,8 +38,8 @@ def create_app() -> FastAPI:
         description="Submit meeting transcripts in batches, follow their progress, read insights.",
     )
     protected = [Depends(bearer_scheme)]
-    app.include_router(api_batches.router, dependencies=protected, responses=UNAUTHORIZED)
-    app.include_router(api_meetings.router, dependencies=protected, responses=UNAUTHORIZED)
+    app.include_router(api_batches.router, dependencies=protected, responses=COMMON_ERRORS)
+    app.include_router(api_meetings.router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.health_router)
     _add_error_handlers(app)
     # Starlette runs the last added middleware first: CORS answers preflights before the token
@@ -64,7 +69,8 @@ def _field_name(location: tuple) -> str:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_name(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+        errors = [{"field": _field_name(tuple(e.get("loc", ()))),
+                   "message": e.get("msg", "").removeprefix("Value error, ")}
                   for e in exc.errors()]
         shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""

@@ -147,7 +147,8 @@ def _state_change(action, batch_id: str) -> dict:
         raise HTTPException(409, str(exc)) from exc
 
 
-@router.get("/{batch_id}/results", response_class=NDJSONResponse, responses={
+# Errors stay JSON, so only the 200 answer is declared as JSON lines.
+@router.get("/{batch_id}/results", response_model=None, responses={
     **NOT_FOUND, 200: {"description": "One processed meeting record (JSON) per line.",
                        "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
 }, summary="Processed meetings of a batch as JSON lines")

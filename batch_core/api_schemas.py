@@ -12,12 +12,19 @@ class ErrorBody(BaseModel):
     errors: list[dict] = Field(default_factory=list)
 
 
+class MeetingInput(MeetingIn):
+    # MeetingIn's validator enforces "not blank" with a plain message; the pattern only tells
+    # the schema's readers (and generators) the same rule.
+    title: str = Field(description="Not blank; inner whitespace is collapsed.",
+                       json_schema_extra={"pattern": r"\S"})
+
+
 class BatchSubmitRequest(BaseModel):
-    meetings: list[MeetingIn] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).")
+    meetings: list[MeetingInput] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).")
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
 
 
-class ProcessRequest(MeetingIn):
+class ProcessRequest(MeetingInput):
     """One meeting processed while the client waits."""
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
 
