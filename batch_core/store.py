@@ -225,7 +225,7 @@ def bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state
               "1" if drop_item else "0"],
         client=get_client(),
     )
-    return [int(f) for f in result] if result else []
+    return sorted(int(f) for f in result) if result else []
 
 
 @storage

@@ -1,0 +1,138 @@
+"""The embedded redis-server: one per data dir for all processes, never someone else's, stoppable."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import batch_core
+from batch_core import redis_server
+from batch_core.config import reload_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _servers_using(directory: Path) -> list[int]:
+    """pids of redis-server processes working in this data dir (redis chdirs to its dir)."""
+    target = str(directory.resolve() / "redis")
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            exe, cwd = os.readlink(proc / "exe"), os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        if exe.endswith("redis-server") and cwd == target:
+            pids.append(int(proc.name))
+    return pids
+
+
+@pytest.fixture
+def embedded(tmp_path, monkeypatch):
+    """Point the app at an embedded server in a fresh data dir; stop it afterwards."""
+    data_dir = tmp_path / "data"
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("BATCH_DATA_DIR", str(data_dir))
+    reload_settings()
+    batch_core.reset_for_tests()
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    yield data_dir, env
+    batch_core.reset_for_tests()
+    redis_server.stop()
+    for pid in _servers_using(data_dir):  # only ever our own test servers
+        os.kill(pid, signal.SIGKILL)
+
+
+def _run(code: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_racing_processes_get_exactly_one_server(embedded):
+    data_dir, env = embedded
+    code = "from batch_core import redis_server; print(redis_server.ensure_server())"
+    with ThreadPoolExecutor(6) as pool:
+        runs = list(pool.map(lambda _: _run(code, env), range(6)))
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    urls = {r.stdout.strip() for r in runs}
+    assert len(urls) == 1
+    url = urls.pop()
+    assert url == f"unix://{data_dir.resolve() / 'redis' / 'redis.sock'}"
+    assert len(_servers_using(data_dir.resolve())) == 1
+    # This process adopts the same server instead of starting another one.
+    assert redis_server.ensure_server() == url
+    redis_server.get_client().set("shared", "yes")
+    assert _run("from batch_core import redis_server; print(redis_server.get_client().get('shared'))",
+                env).stdout.strip() == "yes"
+    client = redis_server.get_client()
+    assert client.config_get("appendonly") == {"appendonly": "yes"}
+    assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+
+
+def test_redis_stop_command_stops_it(embedded):
+    data_dir, env = embedded
+    redis_server.ensure_server()
+    assert len(_servers_using(data_dir.resolve())) == 1
+    stopped = subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], env=env,
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 0 and "Stopped the embedded Redis" in stopped.stdout
+    assert _servers_using(data_dir.resolve()) == []
+    again = subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], env=env,
+                           cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "No embedded Redis is running" in again.stdout
+
+
+def test_a_server_that_is_not_ours_is_never_adopted(embedded, redis_url):
+    data_dir, _ = embedded
+    url_file = data_dir.resolve() / "redis" / "redis.url"
+    url_file.parent.mkdir(parents=True)
+    url_file.write_text(redis_url)  # the test session's server: its dir is elsewhere
+    url = redis_server.ensure_server()
+    assert url != redis_url and url.startswith("unix://")
+    assert url_file.read_text() == url
+
+
+def test_long_data_dir_falls_back_to_a_local_tcp_port(embedded, monkeypatch, tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    monkeypatch.setenv("BATCH_DATA_DIR", str(deep))
+    reload_settings()
+    try:
+        url = redis_server.ensure_server()
+        assert url.startswith("redis://127.0.0.1:")
+        assert redis_server.get_client().ping()
+    finally:
+        batch_core.reset_for_tests()
+        redis_server.stop()
+
+
+def test_data_survives_a_server_restart(embedded, make_meeting):
+    batch_id = batch_core.submit([make_meeting()])["batch_id"]
+    assert batch_core.wait(batch_id, timeout=60, poll=0.05)["completed"] == 1
+    batch_core.reset_for_tests()
+    assert "Stopped" in redis_server.stop()
+    batch = batch_core.get(batch_id)  # starts the server again on the same AOF
+    assert batch is not None and batch["completed"] == 1
+    assert batch_core.get_meeting(batch["results"][0]["meeting_id"]) is not None
+
+
+def test_unreachable_redis_fails_fast_with_a_clear_error(monkeypatch):
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    reload_settings()
+    batch_core.reset_for_tests()
+    with pytest.raises(batch_core.StorageUnavailable, match=rf"Redis is not reachable at redis://127.0.0.1:{port}/0"):
+        batch_core.get("batch_12345678")
+    with pytest.raises(batch_core.StorageUnavailable):
+        batch_core.submit([{"title": "t", "tier": "ordinary", "transcript": "word " * 30}])
+    assert "not reachable" in batch_core.health()["redis"]
+    retry = redis_server.get_client().get_retry()
+    assert retry is not None and retry.get_retries() == 0, "no hidden retry loop"
