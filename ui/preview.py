@@ -32,6 +32,10 @@ def _field(item: Any, name: str, default: Any = None) -> Any:
     return getattr(item, name, default)
 
 
+def _enum_text(value: Any) -> str:
+    return str(getattr(value, "value", value) or "")
+
+
 def _speakers_text(speakers: Any) -> str:
     if not speakers:
         return "—"
@@ -68,9 +72,12 @@ def build_preview(report: Any, tier: str, min_words: int,
             check = f"{CHECK_DUPLICATE} ({existing})"
         elif normalise_title(title) in seen_titles:
             check = f"{CHECK_DUPLICATE_IN_UPLOAD} ({seen_titles[normalise_title(title)]})"
+        warnings = _field(parsed, "warnings") or []
+        if warnings and check == CHECK_OK:
+            check = f"{CHECK_OK} (note: {'; '.join(str(w) for w in warnings)})"
         seen_titles.setdefault(normalise_title(title), name)
         rows.append({
-            "Include": include, "File": name, "Format": str(_field(parsed, "format", "") or "?"),
+            "Include": include, "File": name, "Format": _enum_text(_field(parsed, "format")) or "?",
             "Title": title, "Date": str(_field(parsed, "meeting_date", "") or ""),
             "Speakers": _speakers_text(_field(parsed, "speakers")),
             "Duration": fmt_clock(_field(parsed, "duration_seconds")),

@@ -1,0 +1,175 @@
+"""Upload page: preview rows and checks, tier and policy, Process All, splitting, pasting."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import batch_core as core
+from batch_core.ingest import load_files
+from ui_support import assert_clean, open_page, submit_and_wait, texts, transcript
+
+PAGE = "pages/1_Upload.py"
+
+
+def vtt(topic: str) -> bytes:
+    cues = []
+    for n, line in enumerate(transcript(topic).splitlines()):
+        speaker, text = line.split(": ", 1)
+        cues.append(f"00:{n:02d}:00.000 --> 00:{n:02d}:30.000\n<v {speaker}>{text}</v>\n")
+    return ("WEBVTT\n\n" + "\n".join(cues)).encode()
+
+
+def srt(topic: str) -> bytes:
+    blocks = []
+    for n, line in enumerate(transcript(topic).splitlines(), start=1):
+        blocks.append(f"{n}\n00:{n:02d}:00,000 --> 00:{n:02d}:20,000\n{line}\n")
+    return "\n".join(blocks).encode()
+
+
+def archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        zipped.writestr("notes/retro.txt", transcript("retro"))
+        zipped.writestr("notes/photo.png", b"\x89PNG not a transcript")
+    return buffer.getvalue()
+
+
+FILES = [
+    ("roadmap_review.vtt", vtt("roadmap"), "text/vtt"),
+    ("budget_sync.srt", srt("budget"), "application/x-subrip"),
+    ("tiny.txt", b"Alice: too short to be a meeting.", "text/plain"),
+    ("broken.docx", b"this is not a word document", "application/octet-stream"),
+    ("bundle.zip", archive(), "application/zip"),
+]
+
+
+def upload(at, files=FILES):
+    at.file_uploader[0].set_value(files).run()
+    assert_clean(at)
+    return at.data_editor[0].value
+
+
+def checks_by_file(frame) -> dict[str, str]:
+    return dict(zip(frame["File"], frame["Check"]))
+
+
+def test_upload_page_without_files_explains_what_to_do():
+    at = open_page(PAGE)
+    assert_clean(at)
+    assert "Add files or paste a transcript" in texts(at)
+    assert not at.data_editor
+
+
+def test_preview_lists_every_file_with_its_check():
+    at = open_page(PAGE)
+    frame = upload(at)
+    checks = checks_by_file(frame)
+    assert checks["roadmap_review.vtt"] == "ok"
+    assert checks["budget_sync.srt"] == "ok"
+    assert checks["bundle.zip/notes/retro.txt"] == "ok"
+    assert checks["tiny.txt"].startswith("too short")
+    assert checks["broken.docx"].startswith("unreadable: ")
+    assert checks["bundle.zip/notes/photo.png"].startswith("ignored archive member")
+    formats = dict(zip(frame["File"], frame["Format"]))
+    assert formats["roadmap_review.vtt"] == "vtt" and formats["budget_sync.srt"] == "srt"
+    included = dict(zip(frame["File"], frame["Include"]))
+    assert included == {"roadmap_review.vtt": True, "budget_sync.srt": True,
+                        "bundle.zip/notes/retro.txt": True, "tiny.txt": False,
+                        "broken.docx": False, "bundle.zip/notes/photo.png": False}
+    words = dict(zip(frame["File"], frame["Words"]))
+    assert words["roadmap_review.vtt"] > 100
+    assert at.button(key="process_all").label == "Process All (3)"
+
+
+def test_process_all_submits_with_the_chosen_tier_and_policy_then_opens_the_batch():
+    at = open_page(PAGE)
+    upload(at)
+    at.radio(key="upload_tier").set_value("sensitive").run()
+    at.radio(key="upload_policy").set_value("allow_duplicates").run()
+    assert_clean(at)
+    at.button(key="process_all").click().run()
+    assert_clean(at)
+
+    batches = core.list_batches()
+    assert len(batches) == 1
+    batch = core.wait(batches[0]["batch_id"], timeout=120, poll=0.1)
+    assert batch["on_duplicate"] == "allow_duplicates"
+    assert batch["total"] == 3
+    assert {row["tier"] for row in batch["results"]} == {"sensitive"}
+    assert {row["source_name"] for row in batch["results"]} == {
+        "roadmap_review.vtt", "budget_sync.srt", "bundle.zip/notes/retro.txt"}
+
+    # We landed on the batch monitor with the new batch selected.
+    assert at.selectbox(key="batch_picker").value == batch["batch_id"]
+    assert f"Submitted 3 meetings as batch {batch['batch_id']}" in texts(at)
+
+    # Back on Upload, the uploader is a new, empty widget: nothing can be submitted twice.
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert not at.file_uploader[0].value
+    assert not at.data_editor
+    assert len(core.list_batches()) == 1
+
+
+def test_edited_title_and_unticked_row_are_respected():
+    at = open_page(PAGE)
+    frame = upload(at, FILES[:2])
+    editor = at.data_editor[0]
+    assert editor.key, "the preview editor needs a key so edits survive reruns"
+    position = {name: n for n, name in enumerate(frame["File"])}
+    at.session_state[editor.key] = {
+        "edited_rows": {position["roadmap_review.vtt"]: {"Title": "Roadmap review (final)"},
+                        position["budget_sync.srt"]: {"Include": False}},
+        "added_rows": [], "deleted_rows": [],
+    }
+    at.run()
+    assert_clean(at)
+    at.button(key="process_all").click().run()
+    assert_clean(at)
+    batch = core.get(core.list_batches()[0]["batch_id"])
+    assert [row["title"] for row in batch["results"]] == ["Roadmap review (final)"]
+
+
+def test_duplicate_of_an_existing_meeting_is_flagged_for_the_chosen_tier():
+    parsed = load_files([FILES[0][:2]]).parsed[0]
+    stored = submit_and_wait([parsed.as_meeting("ordinary")])
+    existing_id = stored["results"][0]["meeting_id"]
+    at = open_page(PAGE)
+    frame = upload(at, FILES[:2])
+    checks = checks_by_file(frame)
+    assert checks["roadmap_review.vtt"] == f"duplicate of an existing meeting ({existing_id})"
+    assert checks["budget_sync.srt"] == "ok"
+    # The same title in the other tier is not a duplicate.
+    at.radio(key="upload_tier").set_value("sensitive").run()
+    assert checks_by_file(at.data_editor[0].value)["roadmap_review.vtt"] == "ok"
+
+
+def test_more_than_the_batch_limit_offers_to_split(env):
+    env(BATCH_MAX_MEETINGS=2)
+    at = open_page(PAGE)
+    upload(at)
+    at.button(key="process_all").click().run()
+    assert_clean(at)
+    assert not core.list_batches()
+    assert any("at most 2" in w.value for w in at.warning)
+    at.button(key="submit_split").click().run()
+    assert_clean(at)
+    batches = core.list_batches()
+    assert sorted(b["total"] for b in batches) == [1, 2]
+    for batch in batches:
+        core.wait(batch["batch_id"], timeout=120, poll=0.1)
+
+
+def test_pasted_transcript_becomes_one_meeting_with_its_title():
+    at = open_page(PAGE)
+    at.text_input(key="paste_title_0").set_value("Pasted planning call").run()
+    at.text_area(key="paste_text_0").set_value(transcript("planning")).run()
+    assert_clean(at)
+    frame = at.data_editor[0].value
+    assert list(frame["Title"]) == ["Pasted planning call"]
+    assert list(frame["Check"]) == ["ok"]
+    at.button(key="process_all").click().run()
+    assert_clean(at)
+    batch = core.wait(core.list_batches()[0]["batch_id"], timeout=120, poll=0.1)
+    assert [row["title"] for row in batch["results"]] == ["Pasted planning call"]
+    assert batch["completed"] == 1
