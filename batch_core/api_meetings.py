@@ -40,8 +40,9 @@ def process_meeting(body: ProcessRequest):
     if status in (MeetingState.FAILED.value, MeetingState.SKIPPED.value,
                   MeetingState.CANCELED.value):
         reason = row.get("error") or "no reason was recorded"
+        outcome = "failed" if status == MeetingState.FAILED.value else f"was {status}"
         return JSONResponse(status_code=422, content={
-            "detail": f"The meeting was {status}: {reason}", "errors": [],
+            "detail": f"The meeting {outcome}: {reason}", "errors": [],
             "batch_id": batch_id, "meeting_id": row.get("meeting_id"),
         })
     return JSONResponse(status_code=202, content=submitted,

@@ -133,14 +133,6 @@ def test_cancel_stops_queued_meetings(client, monkeypatch):
     assert done["completed"] + statuses.count("canceled") + done["failed"] + done.get("skipped", 0) == 40
 
 
-def test_retry_of_a_batch_without_failures_is_harmless(client):
-    batch_id = client.post(BATCH, json={"meetings": [meeting("Nothing to retry")]}).json()["batch_id"]
-    wait_for_batch(client, batch_id)
-    response = client.post(f"{BATCH}/{batch_id}/retry")
-    assert response.status_code in (200, 409), response.text
-    assert client.get(f"{BATCH}/{batch_id}").json()["completed"] == 1
-
-
 def test_idempotency_key_returns_the_same_batch(client):
     body = {"meetings": [meeting("Once only")]}
     headers = {"Idempotency-Key": "import-2024-05-01"}
