@@ -67,20 +67,31 @@ def _meetings_from_text_files(files: list[tuple[str, bytes]], tier: str
     return meetings, errors
 
 
-def files_to_meetings(files: list[tuple[str, bytes]], tier: str
-                      ) -> tuple[list[dict[str, Any]], list[str]]:
-    try:
-        from batch_core.ingest import load_files
-    except ImportError:
-        return _meetings_from_text_files(files, tier)
-    report = load_files(files)
+def _report_to_meetings(report: Any, tier: str) -> tuple[list[dict[str, Any]], list[str]]:
     meetings = [{"title": p.title, "tier": tier, "transcript": p.text,
                  "meeting_date": p.meeting_date, "source_name": p.name} for p in report.parsed]
     errors = [f"{e.name}: {e.reason}" for e in report.errors]
     for member in getattr(report, "ignored", []) or []:
-        reason = getattr(member, "reason", "ignored")
-        _err(f"note: {getattr(member, 'name', member)}: {reason}")
+        _err(f"note: ignored {getattr(member, 'name', member)}: {getattr(member, 'reason', '')}")
     return meetings, errors
+
+
+def paths_to_meetings(paths: list[str], tier: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Meetings from files, folders and zips (via the ingest package), plus per-file errors."""
+    try:
+        from batch_core.ingest import load_paths
+    except ImportError:
+        load_paths = None
+    if load_paths is not None:
+        return _report_to_meetings(load_paths(paths), tier)
+    files, problems = collect_files(paths)
+    try:
+        from batch_core.ingest import load_files
+    except ImportError:
+        meetings, errors = _meetings_from_text_files(files, tier)
+    else:
+        meetings, errors = _report_to_meetings(load_files(files), tier)
+    return meetings, problems + errors
 
 
 def _progress_line(batch: dict[str, Any]) -> str:
@@ -136,12 +147,13 @@ def print_batch(batch: dict[str, Any]) -> None:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    files, problems = collect_files(args.paths)
-    for problem in problems:
-        _err(f"error: {problem}")
-    if problems and not args.skip_missing:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for path in missing:
+        _err(f"error: {path}: no such file or folder")
+    if missing and not args.skip_missing:
         return EXIT_INVALID
-    meetings, errors = files_to_meetings(files, args.tier)
+    present = [p for p in args.paths if p not in missing]
+    meetings, errors = paths_to_meetings(present, args.tier) if present else ([], [])
     for error in errors:
         _err(f"skipped file: {error}")
     if not meetings:
@@ -156,7 +168,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return EXIT_OK
     # The meetings run in this process's pool: stay until they are done, or they would wait
     # for another app process to resume them.
-    batch = follow(result["batch_id"], quiet=not args.wait or args.json)
+    batch = follow(result["batch_id"], quiet=not args.wait)
     if args.json:
         print(json.dumps(batch if args.wait else result, indent=2))
     else:
