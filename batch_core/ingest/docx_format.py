@@ -10,7 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 
 from batch_core.models import Turn
 from batch_core.ingest.errors import IngestError
-from batch_core.ingest.limits import MB, RATIO_FLOOR_BYTES, Limits, megabytes, zip_bomb
+from batch_core.ingest.limits import RATIO_FLOOR_BYTES, Limits, megabytes, zip_bomb
 from batch_core.ingest.text import parse_plain, starts_turn
 from batch_core.ingest.titles import clean_title, normalise_date
 
@@ -34,7 +34,7 @@ def _guard_package(data: bytes, limits: Limits) -> None:
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_bytes:
         raise IngestError(f"Word document too large: {megabytes(total)} uncompressed; the limit is "
-                          f"{limits.max_total_bytes / MB:g} MB (INGEST_MAX_TOTAL_MB)")
+                          f"{limits.max_total_mb:g} MB (INGEST_MAX_TOTAL_MB)")
     for info in infos:
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise zip_bomb(info.file_size / max(info.compress_size, 1), limits)

@@ -18,6 +18,8 @@ class Limits:
     max_members: int
     max_total_bytes: int
     max_ratio: float
+    max_file_mb: float = 0.0   # as configured, for messages
+    max_total_mb: float = 0.0
 
     @classmethod
     def current(cls) -> "Limits":
@@ -27,26 +29,30 @@ class Limits:
             max_members=s.ingest_max_members,
             max_total_bytes=int(s.ingest_max_total_mb * MB),
             max_ratio=s.ingest_max_ratio,
+            max_file_mb=s.ingest_max_file_mb,
+            max_total_mb=s.ingest_max_total_mb,
         )
 
 
 def megabytes(size: int) -> str:
+    if size < MB // 10:
+        return f"{-(-size // 1024)} KB"
     return f"{size / MB:.1f} MB"
 
 
 def file_too_large(size: int, limits: Limits, uncompressed: bool = False) -> IngestError:
     what = "uncompressed " if uncompressed else ""
     return IngestError(f"file too large: {what}{megabytes(size)}; the limit is "
-                       f"{limits.max_file_bytes / MB:g} MB per file (INGEST_MAX_FILE_MB)")
+                       f"{limits.max_file_mb:g} MB per file (INGEST_MAX_FILE_MB)")
 
 
 def archive_too_large(size: int, limits: Limits) -> IngestError:
     return IngestError(f"archive too large: {megabytes(size)}; the limit is "
-                       f"{limits.max_total_bytes / MB:g} MB (INGEST_MAX_TOTAL_MB)")
+                       f"{limits.max_total_mb:g} MB (INGEST_MAX_TOTAL_MB)")
 
 
 def zip_bomb(ratio: float, limits: Limits) -> IngestError:
-    return IngestError(f"refused as a likely zip bomb: it expands more than {ratio:,.0f} times "
+    return IngestError(f"refused as a likely zip bomb: it expands {ratio:,.0f} times its compressed size "
                        f"(the limit is {limits.max_ratio:g}, INGEST_MAX_COMPRESSION_RATIO)")
 
 
@@ -65,5 +71,5 @@ class TotalBudget:
         self.used += size
         if self.used > self.limits.max_total_bytes:
             raise TotalBudgetExceeded(
-                f"stopped reading the archive: more than {self.limits.max_total_bytes / MB:g} MB "
+                f"stopped reading the archive: more than {self.limits.max_total_mb:g} MB "
                 f"uncompressed in total (INGEST_MAX_TOTAL_MB); the remaining files were not read")

@@ -20,10 +20,12 @@ def _unsupported(name: str) -> str:
 def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits,
               budget: TotalBudget) -> None:
     hint = hinted_format(leaf)
-    if hint is None and sniff_container(data) is None:
+    container = sniff_container(data)
+    if hint is None and container is None:
         report.errors.append(FileError(name=name, reason=_unsupported(leaf)))
         return
-    if hint is IngestFormat.ZIP or sniff_container(data) is IngestFormat.ZIP:
+    # A .docx that is some other ZIP is a broken Word file, not an archive to open.
+    if hint is IngestFormat.ZIP or (container is IngestFormat.ZIP and hint is not IngestFormat.DOCX):
         if len(data) > limits.max_total_bytes:
             report.errors.append(FileError(name=name, reason=archive_too_large(len(data), limits).reason))
             return

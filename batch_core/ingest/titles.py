@@ -8,6 +8,8 @@ from dateutil import parser as date_parser
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _LEADING_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})[-_. ]?(?P<m>\d{2})[-_. ]?(?P<d>\d{2})(?=$|[^0-9])")
+# Zoom names recordings `GMT20250218-100000_Recording`: a date, then a time of day.
+_ZOOM_STAMP = re.compile(r"^GMT(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})[-_]\d{6}")
 _ISO_DATE_ANYWHERE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _SEPARATORS = re.compile(r"[_.\-\s]+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -30,7 +32,7 @@ def title_from_name(name: str) -> tuple[str, str | None]:
     """
     stem = _EXTENSION.sub("", name)
     date = None
-    match = _LEADING_DATE.match(stem)
+    match = _ZOOM_STAMP.match(stem) or _LEADING_DATE.match(stem)
     if (date := _valid_date(match)):
         stem = stem[match.end():]
     else:
