@@ -5,8 +5,7 @@ create a batch; the loser gets 409 until the first finishes. The stored answer r
 fingerprint of the request, so reusing a key for a different request is refused (422) instead
 of silently answering with an unrelated batch.
 
-Redis I/O belongs in store.py: the three calls below use store.idempotency_* when the engine
-provides them (requested in docs/architecture.md) and the shared client until then.
+Redis I/O is store.idempotency_* (requested in docs/architecture.md).
 """
 from __future__ import annotations
 
@@ -14,69 +13,14 @@ import hashlib
 import json
 from typing import Callable
 
-import redis
 from fastapi import HTTPException
 
+from batch_core import store
 from batch_core.config import settings
 
 # A reservation outlives a crashed request only this long, not the full 24 h.
 PENDING_TTL_SECONDS = 300
 KEY_MAX_LENGTH = 255
-
-
-def _redis_key(key: str) -> str:
-    return "idempotency:" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _store():
-    from batch_core import store  # imported late: the engine lands it independently
-    return store
-
-
-def _client():
-    from batch_core import redis_server
-    return redis_server.get_client()
-
-
-def _reserve(key: str, ttl: int) -> str | None:
-    store = _store_if_ready()
-    if store is not None:
-        return store.idempotency_reserve(key, ttl)
-    if _client().set(_redis_key(key), "", nx=True, ex=ttl):
-        return None
-    return _client().get(_redis_key(key)) or ""
-
-
-def _save(key: str, value: str, ttl: int) -> None:
-    store = _store_if_ready()
-    if store is not None:
-        store.idempotency_save(key, value, ttl)
-    else:
-        _client().set(_redis_key(key), value, ex=ttl)
-
-
-def _release(key: str) -> None:
-    store = _store_if_ready()
-    if store is not None:
-        store.idempotency_release(key)
-    else:
-        _client().delete(_redis_key(key))
-
-
-def _store_if_ready():
-    try:
-        store = _store()
-    except ImportError:
-        return None
-    return store if hasattr(store, "idempotency_reserve") else None
-
-
-def _redis_call(function, *args):
-    try:
-        return function(*args)
-    except redis.RedisError as exc:
-        from batch_core import redis_server
-        raise redis_server.unavailable(exc) from exc
 
 
 def fingerprint(*parts: object) -> str:
@@ -103,15 +47,15 @@ def run_once(key: str | None, request_fingerprint: str,
     key = validate_key(key)
     if key is None:
         return submit(), False
-    stored = _redis_call(_reserve, key, PENDING_TTL_SECONDS)
+    stored = store.idempotency_reserve(key, PENDING_TTL_SECONDS)
     if stored is None:
         try:
             answer = submit()
         except BaseException:
-            _redis_call(_release, key)  # a rejected request may be corrected and sent again
+            store.idempotency_release(key)  # a rejected request may be corrected and sent again
             raise
         record = {"fingerprint": request_fingerprint, "answer": answer}
-        _redis_call(_save, key, json.dumps(record), settings().api_idempotency_ttl_seconds)
+        store.idempotency_save(key, json.dumps(record), settings().api_idempotency_ttl_seconds)
         return answer, False
     if stored == "":
         raise HTTPException(

@@ -147,6 +147,24 @@ def test_idempotency_key_returns_the_same_batch(client):
     assert other.json()["batch_id"] != first.json()["batch_id"]
 
 
+def test_idempotency_key_is_kept_for_the_configured_ttl(client, redis_url, monkeypatch):
+    import redis
+    from batch_core import store
+    body = {"meetings": [meeting("Kept a day")]}
+    client.post(BATCH, json=body, headers={"Idempotency-Key": "day-key"})
+    raw = redis.Redis.from_url(redis_url)
+    assert 86_000 < raw.ttl(store.idempotency_key("day-key")) <= 86_400
+
+    monkeypatch.setenv("BATCH_API_IDEMPOTENCY_TTL_SECONDS", "1")
+    config.reload_settings()
+    first = client.post(BATCH, json=body, headers={"Idempotency-Key": "short-key"}).json()
+    assert 0 < raw.ttl(store.idempotency_key("short-key")) <= 1
+    raw.delete(store.idempotency_key("short-key"))  # what that TTL does a second later
+    raw.close()
+    again = client.post(BATCH, json=body, headers={"Idempotency-Key": "short-key"}).json()
+    assert again["batch_id"] != first["batch_id"]
+
+
 def test_idempotency_key_reused_for_a_different_request_is_422(client):
     headers = {"Idempotency-Key": "reused"}
     assert client.post(BATCH, json={"meetings": [meeting("One")]}, headers=headers).status_code == 202
@@ -164,8 +182,8 @@ def test_rejected_request_does_not_burn_its_idempotency_key(client):
 
 
 def test_idempotency_key_in_flight_is_409(client):
-    from batch_core import api_idempotency
-    api_idempotency._reserve("busy-key", 60)  # what a concurrent first request holds
+    from batch_core import store
+    store.idempotency_reserve("busy-key", 60)  # what a concurrent first request holds
     response = client.post(BATCH, json={"meetings": [meeting("Busy")]},
                            headers={"Idempotency-Key": "busy-key"})
     assert response.status_code == 409
