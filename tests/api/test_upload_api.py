@@ -147,3 +147,17 @@ def test_upload_idempotency_key_returns_the_same_batch(client):
     assert len(batch_core.list_batches()) == 1
     changed = client.post(UPLOAD, files=files, data={"tier": "sensitive"}, headers=headers)
     assert changed.status_code == 422
+
+
+def test_upload_yielding_more_meetings_than_the_limit_is_400(client, monkeypatch):
+    monkeypatch.setenv("BATCH_MAX_MEETINGS", "2")
+    config.reload_settings()
+    files = [("files", (f"n{i}.txt", transcript(f"topic {i}").encode(), "text/plain")) for i in range(3)]
+    headers = {"Idempotency-Key": "too-many-files"}
+    response = client.post(UPLOAD, files=files, data={"tier": "ordinary"}, headers=headers)
+    assert response.status_code == 400
+    assert "2" in response.json()["detail"]
+    assert batch_core.list_batches() == []
+    # The key was not used up by the rejected request.
+    response = client.post(UPLOAD, files=files[:2], data={"tier": "ordinary"}, headers=headers)
+    assert response.status_code == 202
