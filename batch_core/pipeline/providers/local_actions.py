@@ -18,7 +18,9 @@ ACTION_VERBS = (
     "prepare prototype publish pull push put reach rebook reconcile record remove renew reply "
     "request research reserve review revise rewrite run schedule send set share ship sign sort "
     "speak start submit summarise summarize sync take talk test update upload verify write "
-    "double arrange deliver release merge deploy refund report train onboard hire interview"
+    "double arrange deliver release merge deploy refund report train onboard hire interview raise open "
+    "present explain mark cover do chase tell inform propose block hold pay transfer approve remove "
+    "draw prepare reach put"
 ).split()
 _VERB = r"(?:" + "|".join(ACTION_VERBS) + r")\b"
 _ADVERBS = r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to)\s+)*"
@@ -30,13 +32,21 @@ _COMMITMENT = re.compile(
     r"let me|I'll make sure to|I'll take care of it and)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)",
     re.IGNORECASE)
 _NAME = r"(?P<name>SPEAKER_\d+|[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)"
+_ASK = (r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:be (?:willing|able) to\s+|mind\s+)?"
+        r"|are you (?:able|willing) to\s+")
 _REQUEST_NAME_FIRST = re.compile(
-    _NAME + r",?\s+(?:can|could|would|will)\s+you\s+(?:please\s+)?" + _ADVERBS
+    _NAME + r",?\s+(?:" + _ASK + r")" + _ADVERBS
     + r"(?P<task>" + _VERB + r".*)")
 _REQUEST_NAME_LAST = re.compile(
     r"\b(?:can|could|would)\s+you\s+(?:please\s+)?" + _ADVERBS + r"(?P<task>" + _VERB + r".*?),\s*"
     + _NAME + r"\s*\?")
-_PLEASE = re.compile(_NAME + r",\s+(?:please|you)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)")
+_PLEASE = re.compile(_NAME + r",\s+(?:please|you|you'll|you will)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)")
+_YOU_NEED_TO = re.compile(r"\byou(?:'ll| will)?\s+(?:need to|have to|should|must)\s+" + _ADVERBS
+                          + r"(?P<task>" + _VERB + r".*)", re.IGNORECASE)
+# "If they don't confirm, I'll release it": a contingency, not a commitment.
+_CONDITIONAL = re.compile(r"\b(?:if|unless|otherwise)\b[^.]*\b(?:I'll|I will)\b", re.IGNORECASE)
+# "I'll send it by Friday" right after a request: the same item, now with a deadline.
+_REFERS_BACK = re.compile(r"^\w+(?:\s+\w+)?\s+(?:it|that|this|them|those|these|one)\b", re.IGNORECASE)
 _NAME_WILL = re.compile(
     r"(?:^|\b(?:and|so|then)\s+)" + _NAME
     + r"\s+(?:will|is going to|'s going to|to|is taking|takes|owns|can)\s+" + _ADVERBS
@@ -120,6 +130,13 @@ def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> Ac
         return None
     if text.endswith("?"):
         return None
+    match = _YOU_NEED_TO.search(text)
+    if match:
+        previous = turns[s.turn_index - 1] if s.turn_index > 0 else None
+        if previous and previous.speaker and previous.speaker != s.speaker:
+            return _item(match.group("task"), owners.resolve(previous.speaker), text)
+    if _CONDITIONAL.search(text):
+        return None
     match = _COMMITMENT.search(text)
     if match:
         return _item(match.group("task"), owners.resolve(s.speaker), text)
@@ -130,15 +147,48 @@ def _same_item(a: ActionItem, b: ActionItem) -> bool:
     if a.owner != b.owner:
         return False
     wa, wb = word_set(a.task), word_set(b.task)
-    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.7
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.8
+
+
+_PRIORITY_RANK = {"low": 0, "medium": 1, "high": 2}
+FOLLOW_UP_TURNS = 3
+
+
+def _follow_up_of(item: ActionItem, sentence: Sentence, found: list[tuple[Sentence, ActionItem]]) -> int | None:
+    """Index of the earlier item this one repeats: the owner's "Yes, I'll ask Karim today" right after
+    being asked, or "I'll send them by Friday" / "I'll do it tomorrow" a few turns later."""
+    refers_back = _REFERS_BACK.search(item.task)
+    committing = sentence.speaker is not None and sentence.speaker == item.owner
+    for position in range(len(found) - 1, -1, -1):
+        earlier_sentence, earlier = found[position]
+        distance = sentence.turn_index - earlier_sentence.turn_index
+        if earlier.owner != item.owner or distance > FOLLOW_UP_TURNS:
+            continue
+        if refers_back or (distance == 1 and committing and earlier_sentence.speaker != earlier.owner):
+            return position
+    return None
+
+
+def _merge(original: ActionItem, follow_up: ActionItem) -> ActionItem:
+    task = original.task
+    if _REFERS_BACK.search(task) and not _REFERS_BACK.search(follow_up.task):
+        task = follow_up.task
+    return original.model_copy(update={
+        "task": task, "deadline": original.deadline or follow_up.deadline,
+        "priority": max(original.priority, follow_up.priority, key=_PRIORITY_RANK.get)})
 
 
 def extract_action_items(sentences: list[Sentence], turns: list[Turn],
                          speakers: list[str]) -> list[ActionItem]:
     owners = OwnerResolver(speakers)
-    items: list[ActionItem] = []
+    found: list[tuple[Sentence, ActionItem]] = []
     for sentence in sentences:
         item = _match_sentence(sentence, turns, owners)
-        if item and not any(_same_item(item, kept) for kept in items):
-            items.append(item)
-    return items
+        if item is None or any(_same_item(item, kept) for _, kept in found):
+            continue
+        earlier = _follow_up_of(item, sentence, found)
+        if earlier is None:
+            found.append((sentence, item))
+        else:
+            found[earlier] = (found[earlier][0], _merge(found[earlier][1], item))
+    return [item for _, item in found]

@@ -10,8 +10,8 @@ from batch_core.pipeline.providers.local_text import Sentence, clean_clause, str
 _STRONG = re.compile(
     r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:agreed|decided)|it's (?:agreed|decided)|(?:that's|so it's|it is) "
     r"(?:agreed|decided|settled|final)|decision (?:is|was)|(?:final|the) decision|we(?:'re| are) "
-    r"(?:locking in|committing to)|settled on|approved|signed off on|agreed(?:,| then| that| to)|"
-    r"decided (?:to|that|on|we))",
+    r"(?:locking in|committing to)|settled on|signed off on|agreed (?:then|that|to|on)|"
+    r"decided (?:to|that|on|we)|that's decided|that's settled)",
     re.IGNORECASE)
 _MEDIUM = re.compile(
     r"\b(?:let's go (?:with|ahead)|let's (?:stick|keep) with|we(?:'ll| will) go with|we(?:'re| are) going "
@@ -21,6 +21,10 @@ _MEDIUM = re.compile(
 _NOT_DECIDED = re.compile(
     r"\b(?:not|n't|never|yet to|before we|if we|once we|until we|need to|have to|whether)\s+"
     r"(?:\w+\s+){0,2}(?:decide|decided|agree|agreed|settle|go with)", re.IGNORECASE)
+_STILL_OPEN = re.compile(r"\b(?:open|pending|unclear|undecided|depends on|until we)\b", re.IGNORECASE)
+# "That's decided." confirms the sentence before it, which carries the content.
+_BARE_CONFIRMATION = re.compile(r"^(?:so\s+)?(?:that's|that is|it's|it is)\s+(?:decided|settled|agreed|final)$"
+                                r"|^(?:decided|settled|agreed)$", re.IGNORECASE)
 _AGREEMENT = re.compile(
     r"^(?:agreed|sounds good|sounds great|yes|yep|yeah|\+1|works for me|fine by me|makes sense|"
     r"i agree|same|perfect|sure|ok|okay|good|great|deal|let's do it|absolutely|fair enough)\b",
@@ -39,13 +43,16 @@ def _deciders(sentence: Sentence, turns: list[Turn]) -> list[str]:
 def extract_decisions(sentences: list[Sentence], turns: list[Turn]) -> list[Decision]:
     decisions: list[Decision] = []
     seen: set[str] = set()
-    for sentence in sentences:
+    for position, sentence in enumerate(sentences):
         text = strip_filler(sentence.text)
-        if text.endswith("?") or _NOT_DECIDED.search(text):
+        if text.endswith("?") or _NOT_DECIDED.search(text) or _STILL_OPEN.search(text):
             continue
         strong = _STRONG.search(text)
         if not strong and not _MEDIUM.search(text):
             continue
+        if _BARE_CONFIRMATION.match(text.rstrip(".!")) and position > 0 \
+                and sentences[position - 1].turn_index == sentence.turn_index:
+            text = strip_filler(sentences[position - 1].text)
         decision_text = clean_clause(text, limit=240)
         if len(decision_text.split()) < 4 or decision_text.lower() in seen:
             continue

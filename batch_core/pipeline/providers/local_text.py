@@ -8,7 +8,7 @@ from batch_core.models import Turn
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9<])")
 _FILLER_START = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|right|well|alright|yeah|yes|and|also|um+|uh+|great|good|sure|cool|fine|perfect)"
+    r"^(?:(?:ok(?:ay)?|so|right|well|alright|yeah|yes|and|also|um+|uh+|hm+|great|good|sure|cool|fine|perfect)"
     r"\b[,.!]?\s*)+", re.IGNORECASE)
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
@@ -84,5 +84,12 @@ def clean_clause(text: str, limit: int = 200) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+STOPWORDS = frozenset(
+    "a an the and or but to of for in on at by with from as is are was were be been it its this that these those "
+    "i you he she we they me him her us them my your our their so then just also will would can could "
+    "should do does did have has had not no yes".split())
+
+
 def word_set(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9']+", text.lower()))
+    """Content words only, so 'the … for the senior role' does not make two tasks look alike."""
+    return set(re.findall(r"[a-z0-9']+", text.lower())) - STOPWORDS
