@@ -1,0 +1,266 @@
+"""Finish what a dead process or a lost Redis left behind.
+
+Two jobs, run when a process's runner starts and then every BATCH_HEARTBEAT_SECONDS:
+
+- Adopt: a batch still `processing` whose owner stopped renewing its lease (SIGKILL, OOM, a
+  reboot) is taken over atomically (store.adopt: one Lua script, so only one process wins). Its
+  interrupted meetings go back to the queue and its queued meetings run here; terminal meetings
+  are never touched, so they never run twice.
+- Settle after a storage loss: when a worker gave up because Redis stayed down longer than
+  BATCH_REDIS_RETRY_SECONDS, its batch is remembered here. Once Redis answers again, meetings whose
+  record was already stored are marked completed, the other unfinished ones fail with "storage
+  unavailable", and the batch ends `partial` (retry_failed can re-run them later).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator
+
+from batch_core import redis_retry, store
+from batch_core.config import settings
+from batch_core.models import MeetingState
+
+if TYPE_CHECKING:
+    from batch_core.runner import Runner
+
+log = logging.getLogger(__name__)
+
+STORAGE_LOST_ERROR = ("storage unavailable: Redis could not be reached for more than {seconds:g} s "
+                      "while this meeting was running; retry the batch's failed meetings")
+
+
+@dataclass
+class ScanReport:
+    adopted: dict[str, list[int]] = field(default_factory=dict)  # batch_id -> indexes scheduled
+    settled: list[str] = field(default_factory=list)             # batches ended partial
+    repaired: dict[str, list[int]] = field(default_factory=dict)  # our own rows re-queued
+
+
+class _Tracker:
+    """Meetings this process has queued or is running, and batches whose writes were lost."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Counter[tuple[str, int]] = Counter()
+        self._running: set[tuple[str, int]] = set()
+        self._lost: set[str] = set()
+
+    def scheduled(self, batch_id: str, index: int) -> None:
+        with self._lock:
+            self._pending[(batch_id, index)] += 1
+
+    @contextmanager
+    def running(self, batch_id: str, index: int) -> Iterator[None]:
+        key = (batch_id, index)
+        with self._lock:
+            self._running.add(key)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running.discard(key)
+                self._pending[key] -= 1
+                if self._pending[key] <= 0:
+                    del self._pending[key]
+
+    def is_running(self, batch_id: str, index: int) -> bool:
+        with self._lock:
+            return (batch_id, index) in self._running
+
+    def is_known(self, batch_id: str, index: int) -> bool:
+        """Queued in this process's pool or running in it."""
+        with self._lock:
+            return (batch_id, index) in self._running or self._pending[(batch_id, index)] > 0
+
+    def mark_lost(self, batch_id: str) -> None:
+        with self._lock:
+            self._lost.add(batch_id)
+
+    def settled(self, batch_id: str) -> None:
+        with self._lock:
+            self._lost.discard(batch_id)
+
+    def lost(self) -> set[str]:
+        with self._lock:
+            return set(self._lost)
+
+    def is_lost(self, batch_id: str) -> bool:
+        with self._lock:
+            return batch_id in self._lost
+
+
+tracker = _Tracker()
+
+
+def run_tracked(batch_id: str, index: int) -> MeetingState | None:
+    """The task the runner schedules: process_meeting, remembering a storage loss for its batch.
+
+    The runner calls tracker.scheduled(batch_id, index) when it queues this task.
+    """
+    from batch_core.provider_gate import gate
+    from batch_core.worker import process_meeting
+
+    with tracker.running(batch_id, index):
+        if tracker.is_lost(batch_id):
+            return None  # left queued: settle() fails it once Redis is back
+        redis_retry.forget_thread_loss()
+        try:
+            state = process_meeting(batch_id, index)
+        finally:
+            gate.passed()  # a probe that did not end in a key rejection opens the gate
+        if redis_retry.thread_lost_storage():
+            tracker.mark_lost(batch_id)
+    return state
+
+
+# ---------------------------------------------------------------- settle after a storage loss
+
+def settle(batch_id: str, owner: str) -> bool:
+    """End a batch whose writes were lost as `partial`; False if Redis is still unreachable."""
+    from batch_core.worker import meeting_id_for
+
+    reason = STORAGE_LOST_ERROR.format(seconds=settings().redis_retry_seconds)
+    try:
+        snap = store.snapshot(batch_id)
+        redis_retry.outage.clear()
+        if snap is None:
+            tracker.settled(batch_id)
+            return True
+        now = store.utc_now()
+        # Queued ones first: this also records the partial reason before the last row settles.
+        store.bulk_transition(batch_id, (MeetingState.QUEUED,), MeetingState.FAILED,
+                              {"error": reason, "finished_at": now}, mode="partial",
+                              reason=reason)
+        for row in snap[1]:
+            if row["status"] != MeetingState.PROCESSING.value:
+                continue
+            if tracker.is_running(batch_id, row["index"]):
+                continue  # its worker is alive and will write its own outcome
+            _settle_interrupted(batch_id, row["index"], meeting_id_for(batch_id, row["index"]),
+                                owner, reason, now)
+    except redis_retry.RETRYABLE as exc:
+        log.info("batch %s not settled yet, Redis still unreachable: %s", batch_id, exc)
+        return False
+    tracker.settled(batch_id)
+    log.warning("batch %s ended partial after a storage outage", batch_id)
+    return True
+
+
+def _settle_interrupted(batch_id: str, index: int, meeting_id: str, owner: str, reason: str,
+                        now: str) -> None:
+    """A meeting cut off by the outage: completed if its record made it to Redis, else failed."""
+    record = store.load_record(meeting_id)
+    if record is not None and record.get("batch_id") == batch_id:
+        attempts = next((int((e.get("detail") or {}).get("attempts") or 0)
+                         for e in record.get("audit", []) if e.get("step") == "extract"), 0)
+        store.transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.COMPLETED,
+                         {"meeting_id": meeting_id, "finished_at": now, "stage": None},
+                         owner=owner, add_attempts=attempts, drop_item=True)
+        return
+    store.transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.FAILED,
+                     {"error": reason, "finished_at": now}, owner=owner)
+
+
+# ---------------------------------------------------------------- adopt orphaned batches
+
+def adopt_expired(runner: "Runner", owner: str, lease_until: float) -> dict[str, list[int]]:
+    """Take over every processing batch whose lease ran out; returns what was scheduled."""
+    adopted: dict[str, list[int]] = {}
+    mine = runner.owned_batches()
+    now = time.time()
+    for batch_id in store.batch_ids_in_progress():
+        if batch_id in mine or tracker.is_lost(batch_id):
+            continue
+        header = store.header(batch_id) or {}
+        if _lease_of(header) > now:
+            continue
+        previous = store.adopt(batch_id, owner, lease_until)
+        if previous is None:
+            continue  # finished meanwhile, or another process adopted it first
+        indexes = store.queued_indexes(batch_id)
+        runner.schedule(batch_id, indexes)
+        adopted[batch_id] = indexes
+        log.warning("resumed batch %s from %s: %d meetings to run", batch_id,
+                    previous or "an unknown owner", len(indexes))
+    return adopted
+
+
+def _lease_of(header: dict) -> float:
+    try:
+        return float(header.get("lease_until") or 0)
+    except ValueError:
+        return 0.0
+
+
+# ---------------------------------------------------------------- repair our own batches
+
+def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
+    """Re-run meetings of our batches that no task of ours will finish.
+
+    Normally none. After a redis-server crash, its last second of writes may be gone (AOF
+    everysec): a claim or a completion we made can vanish, leaving a row `queued` with no task
+    for it, or `processing` in our name with no worker running it.
+    """
+    rescheduled: dict[str, list[int]] = {}
+    for batch_id in sorted(runner.owned_batches()):
+        if tracker.is_lost(batch_id):
+            continue
+        snap = store.snapshot(batch_id)
+        if snap is None or snap[0].get("status") != "processing" or snap[0].get("owner") != owner:
+            continue
+        indexes = []
+        for row in snap[1]:
+            index = row["index"]
+            if tracker.is_known(batch_id, index):
+                continue
+            if row["status"] == MeetingState.QUEUED.value:
+                indexes.append(index)
+            elif row["status"] == MeetingState.PROCESSING.value and store.transition(
+                    batch_id, index, (MeetingState.PROCESSING,), MeetingState.QUEUED,
+                    {"stage": None, "owner": None}, owner=owner) is not None:
+                indexes.append(index)
+        if indexes:
+            runner.schedule(batch_id, indexes)
+            rescheduled[batch_id] = indexes
+            log.warning("batch %s: re-queued %d meetings whose state was lost", batch_id,
+                        len(indexes))
+    return rescheduled
+
+
+# ---------------------------------------------------------------- the periodic loop
+
+def scan(runner: "Runner") -> ScanReport:
+    """One pass: settle batches hit by a storage loss, then adopt orphaned ones."""
+    from batch_core.runner import lease_deadline, owner_id
+
+    report = ScanReport()
+    for batch_id in sorted(tracker.lost()):
+        if settle(batch_id, owner_id()):
+            report.settled.append(batch_id)
+    try:
+        report.repaired = reconcile_owned(runner, owner_id())
+        report.adopted = adopt_expired(runner, owner_id(), lease_deadline())
+    except redis_retry.RETRYABLE as exc:
+        log.info("resume scan skipped, Redis unreachable: %s", exc)
+    return report
+
+
+def start(runner: "Runner", stopping: threading.Event) -> threading.Thread:
+    """Scan now, then every heartbeat interval until `stopping` is set."""
+    def loop() -> None:
+        while True:
+            try:
+                scan(runner)
+            except Exception:  # a bug here must not stop future scans
+                log.exception("resume scan failed")
+            if stopping.wait(max(0.1, settings().heartbeat_seconds)):
+                return
+
+    thread = threading.Thread(target=loop, name="batch-recovery", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,110 @@
+"""SIGKILL the CLI process running a batch midway; another app process resumes it.
+
+Real processes and servers: the module's own redis-server, a fake OpenAI-compatible provider on
+127.0.0.1 (in this test process), and `python -m batch_core submit ... --wait` subprocesses.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import batch_core
+from tests.durability.conftest import child_env
+from tests.durability.invariant import assert_invariant
+from tests.durability.meetings import title, write_files
+from tests.fakes.llm_server import FakeResponse
+
+ROOT = Path(__file__).resolve().parents[2]
+TOTAL = 16
+STUCK = title(6)  # its first provider call hangs, so it is surely mid-processing at the kill
+
+
+def _start_cli(args: list[str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "batch_core", *args], cwd=ROOT,
+                            env=child_env(BATCH_MAX_WORKERS="2"), stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tmp_path):
+    first_calls: set[str] = set()
+
+    def plan(request):
+        if request.title == STUCK and STUCK not in first_calls:
+            first_calls.add(STUCK)
+            return FakeResponse.slow(60)  # the killed process never gets this answer
+        return FakeResponse.ok(delay=0.25)
+
+    fake_llm.plan = plan
+    write_files(tmp_path / "batch", TOTAL)
+    victim = _start_cli(["submit", str(tmp_path / "batch"), "--wait"], tmp_path / "victim.log")
+    try:
+        def midway():
+            batches = batch_core.list_batches()
+            if not batches:
+                return None
+            batch = batch_core.get(batches[0]["batch_id"])
+            stuck = next(r for r in batch["results"] if r["title"] == STUCK)
+            return batch if batch["completed"] >= 5 and stuck["status"] == "processing" else None
+
+        _wait_for(midway, 90, "the batch to be midway")
+        os.killpg(victim.pid, signal.SIGKILL)
+        killed_at = time.time()
+        victim.wait(timeout=10)
+    finally:
+        if victim.poll() is None:
+            os.killpg(victim.pid, signal.SIGKILL)
+    before = batch_core.get(batch_core.list_batches()[0]["batch_id"])
+    batch_id = before["batch_id"]
+    calls_before = Counter(r.title for r in fake_llm.requests)
+    terminal_before = {r["index"]: r for r in before["results"] if r["status"] not in ("queued", "processing")}
+    interrupted = [r["index"] for r in before["results"] if r["status"] == "processing"]
+    assert before["status"] == "processing" and interrupted and terminal_before
+
+    # Any app process started afterwards resumes it; here, the CLI submitting another batch.
+    write_files(tmp_path / "other", 1, start=100)
+    rescuer = _start_cli(["submit", str(tmp_path / "other"), "--wait"], tmp_path / "rescuer.log")
+    try:
+        after = _wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
+            batch_core.get(batch_id)), 120, "the resumed batch to finish")
+        assert rescuer.wait(timeout=120) == 0, (tmp_path / "rescuer.log").read_text()
+    finally:
+        if rescuer.poll() is None:
+            os.killpg(rescuer.pid, signal.SIGKILL)
+
+    assert (after["status"], after["completed"], after["failed"]) == ("completed", TOTAL, 0)
+    assert after["resumed_by"] and after["resumed_by"].split(":")[1] == str(rescuer.pid)
+    assert after["resumed_at"] and after["owner"] == after["resumed_by"]
+    # Meetings that were terminal before the kill never ran again: same row, no new provider call.
+    calls_after = Counter(r.title for r in fake_llm.requests)
+    for index, row in terminal_before.items():
+        assert after["results"][index] == row
+        assert calls_after[row["title"]] == calls_before[row["title"]]
+    # Interrupted meetings ran again and left exactly one record each (checked by the invariant).
+    for index in interrupted:
+        assert after["results"][index]["status"] == "completed"
+    assert calls_after[STUCK] == 2
+    assert_invariant(own_redis, [batch_id])
+    resume_seconds = _epoch(after["resumed_at"]) - killed_at
+    print(f"\nSIGKILL -> resumed after {resume_seconds:.2f} s (lease 2 s, heartbeat 1 s); "
+          f"{len(interrupted)} interrupted meeting(s) re-run, {len(terminal_before)} terminal "
+          f"meetings untouched")
