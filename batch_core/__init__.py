@@ -23,7 +23,14 @@ __all__ = [
 
 _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
                  "processing", "status", "submitted_at", "finished_at", "on_duplicate", "owner",
-                 "resumed_by", "resumed_at", "partial_reason")
+                 "resumed_by", "resumed_at", "resumed_from", "partial_reason")
+
+
+def _start_background() -> None:
+    """First use in any app process: start the pool, whose heartbeat thread also resumes
+    batches left behind by a process that died (see runner.Runner.resume_orphans)."""
+    if settings().executor == "thread":
+        runner.get_runner()
 
 
 def _new_batch_id() -> str:
@@ -70,6 +77,7 @@ def _summary(header: dict[str, Any]) -> dict[str, Any]:
 
 def get(batch_id: str) -> dict[str, Any] | None:
     """The batch with counts and its results in submission order; None if unknown/expired."""
+    _start_background()
     snap = store.snapshot(batch_id)
     if snap is None:
         return None
@@ -79,6 +87,7 @@ def get(batch_id: str) -> dict[str, Any] | None:
 
 def list_batches(limit: int = 50) -> list[dict[str, Any]]:
     """Newest first; same shape as get() without the results."""
+    _start_background()
     return [_summary(h) for h in store.list_headers(limit)]
 
 
@@ -207,6 +216,7 @@ def engine_info() -> dict[str, Any]:
 
 
 def health() -> dict[str, Any]:
+    _start_background()
     config = settings()
     return {"redis": redis_server.ping(), "provider": config.llm_provider,
             "model": config.model_name}

@@ -83,6 +83,8 @@ class Runner:
             return set(self._owned)
 
     def _renew_leases(self) -> None:
+        """Background loop: adopt orphaned batches at once, then renew leases and look again."""
+        self._resume_quietly()
         while not self._stopping.wait(max(0.1, settings().heartbeat_seconds)):
             for batch_id in self.owned_batches():
                 try:
@@ -93,6 +95,33 @@ class Runner:
                 if not still_ours:  # finished, expired, or adopted by another process
                     with self._lock:
                         self._owned.discard(batch_id)
+            self._resume_quietly()
+
+    def _resume_quietly(self) -> None:
+        if self._stopping.is_set():
+            return
+        try:
+            self.resume_orphans()
+        except Exception as exc:
+            log.warning("looking for batches to resume failed: %s", exc)
+
+    def resume_orphans(self) -> list[str]:
+        """Adopt batches whose owner stopped renewing its lease and run what is left of them.
+
+        Their interrupted meetings go back to the queue; completed, failed, skipped and canceled
+        ones never run again. Returns the adopted batch ids.
+        """
+        if settings().executor != "thread":
+            return []
+        adopted = []
+        for batch_id in store.batch_ids_in_progress():
+            previous = store.adopt(batch_id, owner_id(), lease_deadline())
+            if previous is None:
+                continue
+            log.warning("resuming batch %s (previous owner %s)", batch_id, previous or "unknown")
+            adopted.append(batch_id)
+            self.schedule(batch_id, store.queued_indexes(batch_id))
+        return adopted
 
     def shutdown(self, wait: bool = True, cancel_pending: bool = True) -> None:
         """Stop taking work. Canceled tasks stay queued in Redis, so a resume can pick them up."""

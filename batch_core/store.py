@@ -233,7 +233,8 @@ def adopt(batch_id: str, owner: str, lease_until: float) -> str | None:
     """Take over a batch whose lease expired; returns the previous owner, None if not taken."""
     result = _script("ADOPT")(
         keys=_keys(batch_id),
-        args=[owner, f"{time.time():.3f}", f"{lease_until:.3f}", utc_now()],
+        args=[owner, f"{time.time():.3f}", f"{lease_until:.3f}", utc_now(),
+              settings().result_ttl_seconds],
         client=get_client(),
     )
     return None if result is None or result is False else str(result)

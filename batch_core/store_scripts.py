@@ -90,25 +90,27 @@ return changed
 """
 
 # Take over a batch whose owner's lease ran out: its interrupted (processing) meetings go back
-# to the queue. ARGV: new_owner, now_epoch, lease_until_epoch, now_iso
+# to the queue (or are canceled, if a cancel was pending). Returns the previous owner.
+# ARGV: new_owner, now_epoch, lease_until_epoch, now_iso, ttl
 ADOPT = _FINALIZE + """
-local b = redis.call('HMGET', KEYS[1], 'status', 'lease_until', 'owner')
+local b = redis.call('HMGET', KEYS[1], 'status', 'lease_until', 'owner', 'cancel_requested')
 if b[1] ~= 'processing' then return false end
-if b[3] ~= ARGV[1] and tonumber(b[2] or '0') > tonumber(ARGV[2]) then return false end
+-- our own batches are running here; someone else's only once its lease ran out
+if b[3] == ARGV[1] or tonumber(b[2] or '0') > tonumber(ARGV[2]) then return false end
+local target = 'queued'
+if b[4] == '1' then target = 'canceled' end
 local all = redis.call('HGETALL', KEYS[2])
 for i = 1, #all, 2 do
   local row = cjson.decode(all[i + 1])
-  if row.status == 'processing' then
-    apply(row, 'queued', {stage = cjson.null, owner = cjson.null})
+  if row.status == 'processing' or (target == 'canceled' and row.status == 'queued') then
+    apply(row, target, {stage = cjson.null, owner = cjson.null})
     redis.call('HSET', KEYS[2], all[i], cjson.encode(row))
   end
 end
 local previous = b[3] or ''
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', ARGV[3])
-if previous ~= ARGV[1] then
-  redis.call('HSET', KEYS[1], 'resumed_by', ARGV[1], 'resumed_at', ARGV[4],
-             'resumed_from', previous)
-end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', ARGV[3], 'resumed_by', ARGV[1],
+           'resumed_at', ARGV[4], 'resumed_from', previous)
+finalize(ARGV[4], tonumber(ARGV[5]))
 return previous
 """
 

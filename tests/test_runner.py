@@ -148,3 +148,47 @@ def test_engine_info_and_health(redis_url):
     assert info["redis_mode"] == "external" and info["workers"] >= 1
     assert info["executor"] == "thread" and info["owner"].count(":") == 2
     assert batch_core.health()["redis"] == "ok"
+
+
+def _orphan(batch_id, make_meeting, lease_until, cancel_requested=False):
+    """A batch left by a dead process: row 0 completed, row 1 interrupted mid-run, rows 2-3 queued."""
+    from batch_core.models import MeetingIn, MeetingRow, MeetingState, Tier
+    rows, items = [], {}
+    for i in range(4):
+        m = MeetingIn(**make_meeting(f"Orphan {i}"))
+        rows.append(MeetingRow(index=i, title=m.title, tier=Tier.ORDINARY, status=MeetingState.QUEUED))
+        items[i] = m.model_dump_json()
+    store.create_batch(batch_id, store.utc_now(), "skip", "deadhost:1:dead", lease_until, rows, items)
+    store.transition(batch_id, 0, (MeetingState.QUEUED,), MeetingState.PROCESSING, {"owner": "deadhost:1:dead"})
+    store.transition(batch_id, 0, (MeetingState.PROCESSING,), MeetingState.COMPLETED,
+                     {"meeting_id": "meeting_donealready"}, drop_item=True)
+    store.transition(batch_id, 1, (MeetingState.QUEUED,), MeetingState.PROCESSING,
+                     {"owner": "deadhost:1:dead", "stage": "extract"}, add_attempts=1)
+    if cancel_requested:
+        store.get_client().hset(store.batch_key(batch_id), "cancel_requested", "1")
+
+
+def test_a_batch_whose_owner_died_is_resumed_exactly_once(make_meeting):
+    from batch_core import runner
+    _orphan("batch_0rphan01", make_meeting, lease_until=time.time() - 1)
+    _orphan("batch_alive001", make_meeting, lease_until=time.time() + 600)
+    batch_core.health()  # first API use starts the pool; its background loop adopts at once
+    batch = batch_core.wait("batch_0rphan01", timeout=60, poll=0.05)
+    assert runner.get_runner().resume_orphans() == [], "our own batch is not adopted again"
+    assert store.adopt("batch_alive001", "otherhost:2:x", time.time() + 30) is None, "lease still alive"
+    assert (batch["status"], batch["completed"], batch["queued"], batch["processing"]) == ("completed", 4, 0, 0)
+    assert batch["results"][0]["meeting_id"] == "meeting_donealready", "terminal rows never re-run"
+    assert batch["resumed_by"] == runner.owner_id() and batch["resumed_from"] == "deadhost:1:dead"
+    assert batch["resumed_at"] and batch["owner"] == runner.owner_id()
+    records = [m for m in batch_core.list_meetings() if m["batch_id"] == "batch_0rphan01"]
+    assert len(records) == 3, "the interrupted and the queued meetings ran once each"
+    alive = batch_core.get("batch_alive001")
+    assert alive["processing"] == 1 and alive["queued"] == 2 and alive["resumed_by"] is None
+
+
+def test_resuming_a_batch_with_a_pending_cancel_finishes_it_as_canceled(make_meeting):
+    from batch_core import runner
+    _orphan("batch_0rphan02", make_meeting, lease_until=time.time() - 1, cancel_requested=True)
+    runner.get_runner()
+    batch = batch_core.wait("batch_0rphan02", timeout=30, poll=0.05)
+    assert (batch["status"], batch["completed"], batch["canceled"]) == ("canceled", 1, 3)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from batch_core import store
@@ -19,7 +20,7 @@ def _batch(n=3, skipped=(), batch_id="batch_test0001"):
         rows.append(MeetingRow(index=i, title=f"T{i}", tier=Tier.ORDINARY, status=status))
         if status is Q:
             items[i] = MeetingIn(title=f"T{i}", tier=Tier.ORDINARY, transcript="x").model_dump_json()
-    store.create_batch(batch_id, store.utc_now(), "skip", "me", 0.0, rows, items)
+    store.create_batch(batch_id, store.utc_now(), "skip", "me", time.time() + 3600, rows, items)
     return batch_id
 
 
