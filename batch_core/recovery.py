@@ -1,21 +1,20 @@
 """Finish what a dead process or a lost Redis left behind.
 
-Two jobs, run when a process's runner starts and then every BATCH_HEARTBEAT_SECONDS:
+Run from the runner's heartbeat loop every BATCH_HEARTBEAT_SECONDS, next to the adoption of
+batches whose owner died (runner.Runner.resume_orphans):
 
-- Adopt: a batch still `processing` whose owner stopped renewing its lease (SIGKILL, OOM, a
-  reboot) is taken over atomically (store.adopt: one Lua script, so only one process wins). Its
-  interrupted meetings go back to the queue and its queued meetings run here; terminal meetings
-  are never touched, so they never run twice.
 - Settle after a storage loss: when a worker gave up because Redis stayed down longer than
   BATCH_REDIS_RETRY_SECONDS, its batch is remembered here. Once Redis answers again, meetings whose
   record was already stored are marked completed, the other unfinished ones fail with "storage
   unavailable", and the batch ends `partial` (retry_failed can re-run them later).
+- Repair our own batches: after a redis-server crash the last second of writes (AOF everysec)
+  may be gone, so a meeting can look queued or processing in our name with no task of ours left
+  to finish it; it is re-queued and run again (its record id is deterministic: no duplicate).
 """
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ STORAGE_LOST_ERROR = ("storage unavailable: Redis could not be reached for more 
 
 @dataclass
 class ScanReport:
-    adopted: dict[str, list[int]] = field(default_factory=dict)  # batch_id -> indexes scheduled
     settled: list[str] = field(default_factory=list)             # batches ended partial
     repaired: dict[str, list[int]] = field(default_factory=dict)  # our own rows re-queued
 
@@ -166,37 +164,6 @@ def _settle_interrupted(batch_id: str, index: int, meeting_id: str, owner: str, 
                      {"error": reason, "finished_at": now}, owner=owner)
 
 
-# ---------------------------------------------------------------- adopt orphaned batches
-
-def adopt_expired(runner: "Runner", owner: str, lease_until: float) -> dict[str, list[int]]:
-    """Take over every processing batch whose lease ran out; returns what was scheduled."""
-    adopted: dict[str, list[int]] = {}
-    mine = runner.owned_batches()
-    now = time.time()
-    for batch_id in store.batch_ids_in_progress():
-        if batch_id in mine or tracker.is_lost(batch_id):
-            continue
-        header = store.header(batch_id) or {}
-        if _lease_of(header) > now:
-            continue
-        previous = store.adopt(batch_id, owner, lease_until)
-        if previous is None:
-            continue  # finished meanwhile, or another process adopted it first
-        indexes = store.queued_indexes(batch_id)
-        runner.schedule(batch_id, indexes)
-        adopted[batch_id] = indexes
-        log.warning("resumed batch %s from %s: %d meetings to run", batch_id,
-                    previous or "an unknown owner", len(indexes))
-    return adopted
-
-
-def _lease_of(header: dict) -> float:
-    try:
-        return float(header.get("lease_until") or 0)
-    except ValueError:
-        return 0.0
-
-
 # ---------------------------------------------------------------- repair our own batches
 
 def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
@@ -235,8 +202,10 @@ def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
 # ---------------------------------------------------------------- the periodic loop
 
 def scan(runner: "Runner") -> ScanReport:
-    """One pass: settle batches hit by a storage loss, then adopt orphaned ones."""
-    from batch_core.runner import lease_deadline, owner_id
+    """One pass (from the runner's heartbeat loop): settle batches hit by a storage loss, then
+    re-queue our own meetings that no task will finish. Adoption of other processes' batches is
+    runner.Runner.resume_orphans."""
+    from batch_core.runner import owner_id
 
     report = ScanReport()
     for batch_id in sorted(tracker.lost()):
@@ -244,23 +213,6 @@ def scan(runner: "Runner") -> ScanReport:
             report.settled.append(batch_id)
     try:
         report.repaired = reconcile_owned(runner, owner_id())
-        report.adopted = adopt_expired(runner, owner_id(), lease_deadline())
     except redis_retry.RETRYABLE as exc:
-        log.info("resume scan skipped, Redis unreachable: %s", exc)
+        log.info("repair scan skipped, Redis unreachable: %s", exc)
     return report
-
-
-def start(runner: "Runner", stopping: threading.Event) -> threading.Thread:
-    """Scan now, then every heartbeat interval until `stopping` is set."""
-    def loop() -> None:
-        while True:
-            try:
-                scan(runner)
-            except Exception:  # a bug here must not stop future scans
-                log.exception("resume scan failed")
-            if stopping.wait(max(0.1, settings().heartbeat_seconds)):
-                return
-
-    thread = threading.Thread(target=loop, name="batch-recovery", daemon=True)
-    thread.start()
-    return thread

@@ -7,8 +7,9 @@ For every batch:
   for it; no other record claims to come from that batch (no orphan left by an interrupted run);
 - without allow_duplicates, no two stored records of the batch share a normalised (title, tier).
 
-Batch shapes come from the public API (`get`, `list_batches`, `get_meeting`); only the scan for
-records that name a batch reads Redis directly, because no public call lists records by batch.
+Batches and records are read with store.py's read functions (the same data get() returns, but
+without starting a runner: a checker must not adopt the batches it inspects). Only the scan for
+records that name a batch reads Redis directly, because no store call lists records by batch.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from collections import Counter, defaultdict
 
 import redis
 
-import batch_core
+from batch_core import store
 from batch_core.models import BatchState, MeetingState
 
 COUNTER_FIELDS = {
@@ -91,8 +92,8 @@ def batch_violations(batch: dict, batch_records: list[dict]) -> list[str]:
         completed_ids.add(want)
         if want not in records:
             problems.append(f"{bid}: row {row['index']} completed but no record {want} is stored")
-        elif batch_core.get_meeting(want) is None:
-            problems.append(f"{bid}: record {want} exists but get_meeting() cannot find it")
+        elif store.load_record(want) is None:
+            problems.append(f"{bid}: record {want} exists but its tier lookup cannot find it")
     orphans = sorted(set(records) - completed_ids)
     if orphans and status.terminal:
         problems.append(f"{bid}: records {orphans} name this batch but no completed row owns them")
@@ -105,13 +106,26 @@ def batch_violations(batch: dict, batch_records: list[dict]) -> list[str]:
     return problems
 
 
+def read_batch(batch_id: str) -> dict | None:
+    """What get() returns (header fields + results), read without side effects."""
+    snap = store.snapshot(batch_id)
+    if snap is None:
+        return None
+    header, rows = snap
+    return {**header, "results": rows}
+
+
+def all_batch_ids() -> list[str]:
+    return [h["batch_id"] for h in store.list_headers(10_000)]
+
+
 def invariant_violations(client: redis.Redis, batch_ids: list[str] | None = None) -> list[str]:
     if batch_ids is None:
-        batch_ids = [b["batch_id"] for b in batch_core.list_batches(limit=10_000)]
+        batch_ids = all_batch_ids()
     grouped = records_by_batch(client)
     problems: list[str] = []
     for bid in batch_ids:
-        batch = batch_core.get(bid)
+        batch = read_batch(bid)
         if batch is None:
             problems.append(f"{bid}: batch is gone")
             continue

@@ -2,6 +2,8 @@
 
 Real processes and servers: the module's own redis-server, a fake OpenAI-compatible provider on
 127.0.0.1 (in this test process), and `python -m batch_core submit ... --wait` subprocesses.
+This process only reads through store.py, so it never starts a runner that could adopt the batch
+itself.
 """
 from __future__ import annotations
 
@@ -14,9 +16,8 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-import batch_core
 from tests.durability.conftest import child_env
-from tests.durability.invariant import assert_invariant
+from tests.durability.invariant import all_batch_ids, assert_invariant, read_batch
 from tests.durability.meetings import title, write_files
 from tests.fakes.llm_server import FakeResponse
 
@@ -59,10 +60,10 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     victim = _start_cli(["submit", str(tmp_path / "batch"), "--wait"], tmp_path / "victim.log")
     try:
         def midway():
-            batches = batch_core.list_batches()
-            if not batches:
+            ids = all_batch_ids()
+            if not ids:
                 return None
-            batch = batch_core.get(batches[0]["batch_id"])
+            batch = read_batch(ids[0])
             stuck = next(r for r in batch["results"] if r["title"] == STUCK)
             return batch if batch["completed"] >= 5 and stuck["status"] == "processing" else None
 
@@ -73,7 +74,7 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     finally:
         if victim.poll() is None:
             os.killpg(victim.pid, signal.SIGKILL)
-    before = batch_core.get(batch_core.list_batches()[0]["batch_id"])
+    before = read_batch(all_batch_ids()[0])
     batch_id = before["batch_id"]
     calls_before = Counter(r.title for r in fake_llm.requests)
     terminal_before = {r["index"]: r for r in before["results"] if r["status"] not in ("queued", "processing")}
@@ -85,7 +86,7 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     rescuer = _start_cli(["submit", str(tmp_path / "other"), "--wait"], tmp_path / "rescuer.log")
     try:
         after = _wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
-            batch_core.get(batch_id)), 120, "the resumed batch to finish")
+            read_batch(batch_id)), 120, "the resumed batch to finish")
         assert rescuer.wait(timeout=120) == 0, (tmp_path / "rescuer.log").read_text()
     finally:
         if rescuer.poll() is None:
