@@ -61,7 +61,7 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
             result = core.submit(chunk, on_duplicate=policy)
         except core.BatchError as exc:
             already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
-            st.error(f"The batch was not accepted: {exc}.{already}", icon="🚫")
+            st.error(f"The batch was not accepted: {exc}.{already}", icon=":material/block:")
             return
         except core.StorageUnavailable as exc:
             storage_down(exc)
@@ -79,8 +79,8 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
     st.switch_page(PAGE_BATCHES, query_params={"batch": batch_ids[0]})
 
 
-page_setup("Upload", "⬆️")
-st.title("⬆️ Upload transcripts")
+page_setup("Upload", ":material/upload_file:")
+st.title(":material/upload_file: Upload transcripts")
 cfg = settings()
 generation = st.session_state.setdefault(GENERATION, 0)
 
@@ -93,7 +93,7 @@ with options[1]:
                       [p.value for p in DuplicatePolicy], key="upload_policy",
                       format_func=POLICY_LABELS.get, captions=[POLICY_HELP[p.value] for p in DuplicatePolicy])
 
-files_tab, paste_tab = st.tabs(["📂 Files", "📋 Paste a transcript"])
+files_tab, paste_tab = st.tabs([":material/folder_open: Files", ":material/content_paste: Paste a transcript"])
 with files_tab:
     files = st.file_uploader(
         "Drag and drop transcripts here (.vtt .srt .txt .md .docx, or a .zip of them)",
@@ -108,7 +108,7 @@ with paste_tab:
 if not files and not pasted.strip():
     st.info(f"Add files or paste a transcript to see a preview. One batch holds at most "
             f"{cfg.max_meetings} meetings; each file may be up to {cfg.ingest_max_file_mb:g} MB.",
-            icon="⬆️")
+            icon=":material/info:")
     st.stop()
 
 signature, report = parse_inputs(files, pasted)
@@ -122,11 +122,14 @@ st.caption("Untick rows to leave them out; titles can be edited. Nothing is proc
 editor_key = "preview_" + hashlib.sha1(repr((generation, signature, tier, overrides)).encode()).hexdigest()[:12]
 edited = st.data_editor(
     preview.frame, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
+    column_order=["Include", "File", "Format", "Check", "Title", "Date", "Speakers", "Duration",
+                  "Words"],
     disabled=[c for c in preview.frame.columns if c not in ("Include", "Title")],
     column_config={
         "Include": st.column_config.CheckboxColumn("Include", width="small"),
-        "Title": st.column_config.TextColumn("Title ✏️", width="large", required=True),
-        "Check": st.column_config.TextColumn("Check", width="large"),
+        "File": st.column_config.TextColumn("File", width="medium"),
+        "Title": st.column_config.TextColumn("Title (editable)", width="medium", required=True),
+        "Check": st.column_config.TextColumn("Check", width="medium"),
         "Words": st.column_config.NumberColumn("Words", format="%d"),
     },
 )
@@ -136,7 +139,7 @@ count = len(selection.meetings)
 st.caption(f"{count} of {len(edited)} rows selected · tier **{tier}** · duplicates: "
            f"**{POLICY_LABELS[policy].lower()}**")
 for note in selection.notes:
-    st.warning(note, icon="⚠️")
+    st.warning(note, icon=":material/warning:")
 
 if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
     if count > cfg.max_meetings:
@@ -149,6 +152,6 @@ if st.session_state.get(SPLIT_OFFER) and count > cfg.max_meetings:
     sizes = " + ".join(str(len(c)) for c in chunks)
     st.warning(f"{count} meetings are selected, but one batch holds at most {cfg.max_meetings} "
                f"(BATCH_MAX_MEETINGS). You can submit them as {len(chunks)} batches ({sizes}), "
-               f"or untick some rows.", icon="✂️")
+               f"or untick some rows.", icon=":material/content_cut:")
     if st.button(f"Submit as {len(chunks)} batches", key="submit_split", type="primary"):
         submit_and_open(chunks, policy, selection.notes)

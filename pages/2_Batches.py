@@ -28,8 +28,8 @@ def remember_choice() -> None:
     st.query_params["batch"] = st.session_state[PICKER]
 
 
-page_setup("Batches", "📊")
-st.title("📊 Batch monitor")
+page_setup("Batches", ":material/monitoring:")
+st.title(":material/monitoring: Batch monitor")
 show_flash()
 
 batches = guarded(core.list_batches, limit=100)
@@ -40,8 +40,8 @@ if wanted and wanted not in by_id:
     if older:
         by_id[wanted] = older
 if not by_id:
-    st.info("No batches yet.", icon="📭")
-    st.page_link(PAGE_UPLOAD, label="Upload transcripts", icon="⬆️")
+    st.info("No batches yet.", icon=":material/inbox:")
+    st.page_link(PAGE_UPLOAD, label="Upload transcripts", icon=":material/upload_file:")
     st.stop()
 
 if st.session_state.get(PICKER) not in by_id:
@@ -60,7 +60,7 @@ chosen = st.selectbox("Batch (newest first)", list(by_id), key=PICKER, format_fu
 st.session_state[SELECTED_BATCH] = chosen
 batch = guarded(core.get, chosen)
 if not batch:
-    st.warning(f"Batch {chosen} is no longer stored (finished batches expire).", icon="⌛")
+    st.warning(f"Batch {chosen} is no longer stored (finished batches expire).", icon=":material/hourglass_empty:")
     st.stop()
 
 status = status_value(batch.get("status"))
@@ -85,36 +85,36 @@ for column, state in zip(metric_columns, MeetingState):
     column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
 rate = throughput_per_min(batch)
 eta = eta_seconds(batch)
-metric_columns[-2].metric("⚡ Throughput", f"{rate:.1f}/min" if rate else "—")
-metric_columns[-1].metric("⏱️ ETA", "done" if eta == 0 else fmt_seconds(eta))
+metric_columns[-2].metric("Throughput", f"{rate:.1f}/min" if rate else "—")
+metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
 actions = st.columns(4)
-if actions[0].button("⏹️ Cancel", key="cancel_batch", disabled=not active, width="stretch",
+if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:", disabled=not active, width="stretch",
                      help="Queued meetings are canceled; the ones already running finish."):
     try:
         result = guarded(core.cancel, chosen)
     except core.BatchError as exc:
-        st.warning(str(exc), icon="ℹ️")
+        st.warning(str(exc), icon=":material/info:")
     else:
         flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
               "meetings already running will finish.")
         st.rerun()
-if actions[1].button(f"🔁 Retry failed ({counts['failed']})", key="retry_failed",
+if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
                      disabled=counts["failed"] == 0, width="stretch"):
     try:
         result = guarded(core.retry_failed, chosen)
     except core.BatchError as exc:
-        st.error(f"Retry was refused: {exc}", icon="🚫")
+        st.error(f"Retry was refused: {exc}", icon=":material/block:")
     else:
         flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
         st.rerun()
 actions[2].download_button(
-    "⬇️ Results (JSON)", data=lambda: batch_json(guarded(core.get, chosen) or batch,
+    "Results (JSON)", data=lambda: batch_json(guarded(core.get, chosen) or batch,
                                                  lambda mid: guarded(core.get_meeting, mid)),
-    file_name=f"{chosen}.json", mime="application/json", key="download_json", width="stretch",
+    file_name=f"{chosen}.json", mime="application/json", key="download_json", icon=":material/download:", width="stretch",
     on_click="ignore")
-actions[3].download_button("⬇️ Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
-                           mime="text/csv", key="download_csv", width="stretch", on_click="ignore")
+actions[3].download_button("Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
+                           mime="text/csv", key="download_csv", icon=":material/download:", width="stretch", on_click="ignore")
 
 st.subheader("Meetings")
 st.dataframe(
@@ -158,5 +158,5 @@ for row in problems:
 completed = [r for r in rows if status_value(r.get("status")) == MeetingState.COMPLETED.value
              and r.get("meeting_id")]
 if completed:
-    st.page_link(PAGE_MEETINGS, label="Open the completed meetings", icon="📝",
+    st.page_link(PAGE_MEETINGS, label="Open the completed meetings", icon=":material/description:",
                  query_params={"meeting": completed[0]["meeting_id"]})

@@ -28,11 +28,11 @@ def show_meeting(record: dict) -> None:
     badges = st.columns([1, 1, 6])
     with badges[0]:
         tier = status_value(record.get("tier"))
-        st.badge(tier, icon="🛡️" if tier == Tier.SENSITIVE.value else "📄",
+        st.badge(tier, icon=":material/shield:" if tier == Tier.SENSITIVE.value else ":material/description:",
                  color="violet" if tier == Tier.SENSITIVE.value else "blue")
     with badges[1]:
         if record.get("redacted"):
-            st.badge("Redacted", icon="🔒", color="red",
+            st.badge("Redacted", icon=":material/lock:", color="red",
                      help="Personal data was removed before the text reached the model or the store.")
     speakers = record.get("speakers") or []
     st.caption(
@@ -42,7 +42,8 @@ def show_meeting(record: dict) -> None:
         f"{record.get('model')} · id {meeting_id}")
 
     insights = record.get("insights") or {}
-    tabs = st.tabs(["💡 Insights", "🙂 Sentiment", "📜 Transcript", "🧾 Audit log"])
+    tabs = st.tabs([":material/lightbulb: Insights", ":material/mood: Sentiment",
+                   ":material/article: Transcript", ":material/receipt_long: Audit log"])
     with tabs[0]:
         st.subheader("Summary", anchor=False)
         st.markdown(escape_markdown(insights.get("summary") or "No summary."))
@@ -89,13 +90,13 @@ def show_meeting(record: dict) -> None:
         if record.get("redacted"):
             counts = record.get("redaction_counts") or {}
             found = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing found"
-            st.info(f"🔒 Redacted transcript. Removed: {found}.", icon="🛡️")
+            st.info(f"Redacted transcript. Removed: {found}.", icon=":material/lock:")
         with st.container(height=480):
             st.text(record.get("transcript") or "")
     with tabs[3]:
         st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
 
-    with st.expander("🗑️ Delete this meeting"):
+    with st.expander("Delete this meeting", icon=":material/delete:"):
         sure = st.checkbox("Yes, delete it for good", key=f"confirm_delete_{meeting_id}")
         if st.button("Delete meeting", key="delete_meeting", type="primary", disabled=not sure):
             deleted = guarded(core.delete_meeting, meeting_id)
@@ -106,8 +107,8 @@ def show_meeting(record: dict) -> None:
             st.rerun()
 
 
-page_setup("Meetings", "📝")
-st.title("📝 Meetings")
+page_setup("Meetings", ":material/description:")
+st.title(":material/description: Meetings")
 show_flash()
 
 filters = st.columns([1, 2])
@@ -128,7 +129,7 @@ if wanted and wanted not in by_id and not filtering:
 
 if not by_id:
     st.info("No processed meetings match." if filtering else
-            "No processed meetings yet. Upload transcripts to get started.", icon="📭")
+            "No processed meetings yet. Upload transcripts to get started.", icon=":material/inbox:")
     st.stop()
 
 st.caption(f"{len(meetings)} meetings" + (" (showing the newest 200)" if len(meetings) >= 200 else ""))
@@ -147,4 +148,4 @@ st.divider()
 if record:
     show_meeting(record)
 else:
-    st.warning("That meeting no longer exists.", icon="⌛")
+    st.warning("That meeting no longer exists.", icon=":material/hourglass_empty:")

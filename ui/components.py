@@ -15,23 +15,25 @@ SELECTED_BATCH = "selected_batch"
 SELECTED_MEETING = "selected_meeting"
 FLASH = "flash_message"
 
+PAGE_HOME = "pages/0_Home.py"
 PAGE_UPLOAD = "pages/1_Upload.py"
 PAGE_BATCHES = "pages/2_Batches.py"
 PAGE_MEETINGS = "pages/3_Meetings.py"
 
 
 def page_setup(title: str, icon: str) -> None:
-    st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon, layout="wide")
+    """Tab title and icon; the layout is set once in dashboard.py."""
+    st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon)
 
 
 def storage_down(exc: BaseException) -> None:
     """The friendly screen shown instead of a stack trace when Redis cannot be reached."""
     st.error("**The batch store is not reachable right now.** Nothing is lost: batches, results "
-             "and meetings are kept in Redis and show up again as soon as it is back.", icon="🔌")
+             "and meetings are kept in Redis and show up again as soon as it is back.", icon=":material/cloud_off:")
     st.markdown("What the store said:")
     st.text(str(exc) or type(exc).__name__)
     st.info("Check that the Redis server behind `REDIS_URL` is running and reachable, or unset "
-            "`REDIS_URL` to let the app start its own embedded Redis. Then try again.", icon="💡")
+            "`REDIS_URL` to let the app start its own embedded Redis. Then try again.", icon=":material/lightbulb:")
     st.button("Try again", key="storage_retry", type="primary")
 
 
@@ -69,7 +71,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 def engine_summary(info: dict) -> list[tuple[str, str]]:
