@@ -1,15 +1,96 @@
-"""Entry point of the operator dashboard (`streamlit run dashboard.py`): the page navigation."""
+"""Home: what is running now, what ran recently, what failed, and what the engine runs on."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_autorefresh import st_autorefresh
 
-from ui.components import PAGE_BATCHES, PAGE_HOME, PAGE_MEETINGS, PAGE_UPLOAD
+import batch_core as core
+from batch_core.models import BatchState, Tier
+from ui.components import (
+    PAGE_BATCHES, PAGE_MEETINGS, PAGE_UPLOAD, engine_summary, guarded, page_setup, show_flash,
+    storage_down,
+)
+from ui.format import fmt_ago, plural, status_value
+from ui.tables import (
+    batches_frame, failed_rows_frame, progress_fraction, recent_failures, status_counts,
+    style_status, tier_totals,
+)
 
-st.set_page_config(page_title="Meeting batches", page_icon=":material/inventory_2:", layout="wide")
-navigation = st.navigation([
-    st.Page(PAGE_HOME, title="Home", icon=":material/home:", default=True),
-    st.Page(PAGE_UPLOAD, title="Upload", icon=":material/upload_file:"),
-    st.Page(PAGE_BATCHES, title="Batches", icon=":material/monitoring:"),
-    st.Page(PAGE_MEETINGS, title="Meetings", icon=":material/description:"),
-])
-navigation.run()
+REFRESH_MS = 2000
+MEETING_COUNT_CAP = 1000
+
+page_setup("Home", ":material/home:")
+st.title(":material/inventory_2: Meeting batch station")
+st.caption("Upload meeting transcripts, process them in batches, and read the insights.")
+show_flash()
+
+health = guarded(core.health)
+if status_value(health.get("redis")) != "ok":
+    storage_down(RuntimeError(str(health.get("redis") or "no answer")))
+    st.stop()
+info = guarded(core.engine_info)
+batches = guarded(core.list_batches, limit=50)
+# No count API yet: count by listing, capped so a huge store cannot stall the page.
+counts_by_tier = {
+    tier.value: len(guarded(core.list_meetings, tier=tier.value, limit=MEETING_COUNT_CAP))
+    for tier in Tier
+}
+
+active = [b for b in batches if status_value(b.get("status")) == BatchState.PROCESSING.value]
+failures = recent_failures(batches)
+if active:
+    # Re-run the page every 2 s only while something is moving.
+    st_autorefresh(interval=REFRESH_MS, key="home_refresh")
+
+links = st.columns(3)
+links[0].page_link(PAGE_UPLOAD, label="Upload transcripts", icon=":material/upload_file:")
+links[1].page_link(PAGE_BATCHES, label="Monitor batches", icon=":material/monitoring:")
+links[2].page_link(PAGE_MEETINGS, label="Browse meetings", icon=":material/description:")
+
+metrics = st.columns(4)
+metrics[0].metric("Active batches", len(active))
+for column, tier in zip(metrics[1:3], Tier):
+    count = counts_by_tier[tier.value]
+    column.metric(f"{tier.value.capitalize()} meetings",
+                  f"{count}+" if count >= MEETING_COUNT_CAP else count)
+metrics[3].metric("Failed meetings (24 h)", sum(int(b.get("failed") or 0) for b in failures))
+
+st.subheader("Active batches")
+if not active:
+    st.info("No batch is running. Start one from **Upload transcripts**.", icon=":material/bedtime:")
+for batch in active:
+    counts = status_counts(batch)
+    done = sum(counts[s] for s in ("completed", "failed", "skipped", "canceled"))
+    label = (f"{batch['batch_id']} · {done}/{batch.get('total', 0)} done · "
+             f"{plural(counts['failed'], 'failure')} · submitted {fmt_ago(batch.get('submitted_at'))}")
+    row = st.columns([5, 1], vertical_alignment="center")
+    row[0].progress(progress_fraction(batch), text=label)
+    row[1].page_link(PAGE_BATCHES, label="Open", icon=":material/arrow_forward:", query_params={"batch": batch["batch_id"]})
+
+st.subheader("Recent batches")
+if batches:
+    st.dataframe(
+        style_status(batches_frame(batches)), hide_index=True, width="stretch",
+        column_config={"Progress": st.column_config.ProgressColumn("Progress", min_value=0.0,
+                                                                   max_value=1.0, format="percent")},
+    )
+else:
+    st.info("No batches yet.", icon=":material/inbox:")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Meetings per tier")
+    totals = tier_totals(counts_by_tier)
+    st.bar_chart(totals, x="Tier", y="Meetings", horizontal=True, height=160)
+with right:
+    st.subheader("Failures in the last 24 h")
+    if failures:
+        detailed = [guarded(core.get, b["batch_id"]) for b in failures[:10]]
+        st.dataframe(failed_rows_frame([b for b in detailed if b]), hide_index=True, width="stretch")
+    else:
+        st.success("No failed meetings in the last 24 hours.", icon=":material/check_circle:")
+
+st.subheader("Engine")
+st.dataframe([{"Setting": k, "Value": v} for k, v in engine_summary(info)], hide_index=True,
+             width="stretch")
+st.caption(f"Redis health: {health.get('redis', '?')} · provider health: {health.get('provider', '?')}")

@@ -12,7 +12,7 @@ from ui.components import (
     show_flash, status_markdown,
 )
 from ui.exports import batch_json, rows_csv
-from ui.format import STATUS_ICONS, escape_markdown, fmt_ago, fmt_ms, fmt_seconds, fmt_time, status_value
+from ui.format import STATUS_ICONS, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
 from ui.tables import (
     audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame,
     status_counts, style_status, throughput_per_min, throughput_series,
@@ -49,18 +49,23 @@ if st.session_state.get(PICKER) not in by_id:
 
 
 def picker_label(batch_id: str) -> str:
+    """Only fields that never change: the browser may keep showing a selected option's old text."""
     batch = by_id[batch_id]
-    status = status_value(batch.get("status"))
-    return (f"{STATUS_ICONS.get(status, '')} {batch_id} · {batch.get('total', 0)} meetings · "
-            f"{status} · {fmt_ago(batch.get('submitted_at'))}")
+    return (f"{batch_id} · {batch.get('total', 0)} meetings · submitted "
+            f"{fmt_time(batch.get('submitted_at'))}")
 
 
+# Read the chosen batch before drawing the picker, so its label never shows an older status
+# than the page below it (the list and the batch are two reads).
+batch = guarded(core.get, st.session_state[PICKER])
+if batch:
+    by_id[batch["batch_id"]] = {k: v for k, v in batch.items() if k != "results"}
 chosen = st.selectbox("Batch (newest first)", list(by_id), key=PICKER, format_func=picker_label,
                       on_change=remember_choice)
 st.session_state[SELECTED_BATCH] = chosen
-batch = guarded(core.get, chosen)
 if not batch:
-    st.warning(f"Batch {chosen} is no longer stored (finished batches expire).", icon=":material/hourglass_empty:")
+    st.warning(f"Batch {chosen} is no longer stored (finished batches expire).",
+               icon=":material/hourglass_empty:")
     st.stop()
 
 status = status_value(batch.get("status"))
@@ -85,12 +90,13 @@ for column, state in zip(metric_columns, MeetingState):
     column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
 rate = throughput_per_min(batch)
 eta = eta_seconds(batch)
-metric_columns[-2].metric("Throughput", f"{rate:.1f}/min" if rate else "—")
+metric_columns[-2].metric("Throughput", "—" if not rate else
+                          f"{rate:.0f}/min" if rate >= 10 else f"{rate:.1f}/min")
 metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
 actions = st.columns(4)
-if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:", disabled=not active, width="stretch",
-                     help="Queued meetings are canceled; the ones already running finish."):
+if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
+                     disabled=not active, width="stretch", help="Queued meetings are canceled; the ones already running finish."):
     try:
         result = guarded(core.cancel, chosen)
     except core.BatchError as exc:

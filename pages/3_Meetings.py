@@ -25,18 +25,17 @@ def remember_choice() -> None:
 def show_meeting(record: dict) -> None:
     meeting_id = record["meeting_id"]
     st.header(escape_markdown(record.get("title") or meeting_id), anchor=False)
-    badges = st.columns([1, 1, 6])
-    with badges[0]:
-        tier = status_value(record.get("tier"))
-        st.badge(tier, icon=":material/shield:" if tier == Tier.SENSITIVE.value else ":material/description:",
-                 color="violet" if tier == Tier.SENSITIVE.value else "blue")
-    with badges[1]:
-        if record.get("redacted"):
-            st.badge("Redacted", icon=":material/lock:", color="red",
-                     help="Personal data was removed before the text reached the model or the store.")
+    tier = status_value(record.get("tier"))
+    badges = [f":violet-badge[:material/shield: {tier}]" if tier == Tier.SENSITIVE.value
+              else f":blue-badge[:material/description: {tier}]"]
+    if record.get("redacted"):
+        badges.append(":red-badge[:material/lock: Redacted]")
+    st.markdown(" ".join(badges), help="Redacted: personal data was removed before the text "
+                "reached the model or the store." if record.get("redacted") else None)
     speakers = record.get("speakers") or []
     st.caption(
-        f"Date {record.get('meeting_date') or '—'} · {len(speakers)} speakers · "
+        (f"Date {record['meeting_date']} · " if record.get("meeting_date") else "")
+        + f"{len(speakers)} speakers · "
         f"{record.get('word_count', 0)} words · length {fmt_clock(record.get('duration_seconds'))} · "
         f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"
         f"{record.get('model')} · id {meeting_id}")
@@ -45,40 +44,33 @@ def show_meeting(record: dict) -> None:
     tabs = st.tabs([":material/lightbulb: Insights", ":material/mood: Sentiment",
                    ":material/article: Transcript", ":material/receipt_long: Audit log"])
     with tabs[0]:
-        st.subheader("Summary", anchor=False)
-        st.markdown(escape_markdown(insights.get("summary") or "No summary."))
-        left, right = st.columns(2)
-        with left:
-            st.subheader("Decisions", anchor=False)
-            decisions = decisions_frame(insights)
-            if decisions.empty:
-                st.caption("No decisions recorded.")
-            else:
-                st.dataframe(decisions, hide_index=True, width="stretch", column_config={
-                    "Confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
-                                                                  format="percent")})
-        with right:
-            st.subheader("Action items", anchor=False)
-            actions = action_items_frame(insights)
-            if actions.empty:
-                st.caption("No action items.")
-            else:
-                st.dataframe(actions, hide_index=True, width="stretch")
-        left, right = st.columns(2)
-        with left:
+        summary_column, topics_column = st.columns([3, 2])
+        with summary_column:
+            st.subheader("Summary", anchor=False)
+            st.markdown(escape_markdown(insights.get("summary") or "No summary."))
+        with topics_column:
             st.subheader("Topics", anchor=False)
             topics = topics_frame(insights)
             if topics.empty:
                 st.caption("No topics.")
             else:
                 st.altair_chart(topics_chart(topics), width="stretch")
-        with right:
-            st.subheader("Open questions", anchor=False)
-            questions = questions_frame(insights)
-            if questions.empty:
-                st.caption("No open questions.")
+        sections = [
+            ("Decisions", decisions_frame(insights), "No decisions recorded.", {
+                "Confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
+                                                              format="percent", width="small"),
+                "Decision": st.column_config.TextColumn(width="large")}),
+            ("Action items", action_items_frame(insights), "No action items.", {
+                "Task": st.column_config.TextColumn(width="large")}),
+            ("Open questions", questions_frame(insights), "No open questions.", {
+                "Question": st.column_config.TextColumn(width="large")}),
+        ]
+        for heading, frame, empty_note, columns in sections:
+            st.subheader(heading, anchor=False)
+            if frame.empty:
+                st.caption(empty_note)
             else:
-                st.dataframe(questions, hide_index=True, width="stretch")
+                st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
     with tabs[1]:
         sentiment = sentiment_frame(record.get("sentiment") or [])
         if sentiment.empty:

@@ -13,8 +13,8 @@ STATUS_SCALE = alt.Scale(domain=["completed", "failed", "skipped", "canceled"],
 def throughput_chart(series: pd.DataFrame) -> alt.Chart:
     """A step line of finished meetings, with a dot per finish coloured by its outcome."""
     base = alt.Chart(series).encode(
-        x=alt.X("Seconds:Q", title="Seconds since submission"),
-        y=alt.Y("Finished:Q", title="Meetings finished"),
+        x=alt.X("Seconds:Q", title="Seconds since submission", axis=alt.Axis(tickCount=8)),
+        y=alt.Y("Finished:Q", title="Meetings finished", axis=alt.Axis(tickMinStep=1)),
     )
     line = base.mark_line(interpolate="step-after", color="#2563eb")
     dots = base.transform_filter(alt.datum.Status != "").mark_circle(size=60).encode(
@@ -28,7 +28,7 @@ def sentiment_chart(frame: pd.DataFrame) -> alt.Chart:
     """Mean VADER score per speaker on a fixed -1..1 axis, coloured by label."""
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("Score:Q", scale=alt.Scale(domain=[-1, 1]), title="Mean sentiment (−1 … +1)"),
-        y=alt.Y("Speaker:N", sort="-x", title=None),
+        y=alt.Y("Speaker:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
         color=alt.Color("Label:N", scale=SENTIMENT_COLOURS, legend=alt.Legend(orient="bottom")),
         tooltip=["Speaker", alt.Tooltip("Score:Q", format=".2f"), "Label", "Utterances"],
     ).properties(height=max(120, 36 * len(frame)))
@@ -37,6 +37,6 @@ def sentiment_chart(frame: pd.DataFrame) -> alt.Chart:
 def topics_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(frame).mark_bar(color="#6366f1").encode(
         x=alt.X("Importance:Q", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("Topic:N", sort="-x", title=None),
+        y=alt.Y("Topic:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         tooltip=["Topic", alt.Tooltip("Importance:Q", format=".2f"), "Speakers"],
     ).properties(height=max(100, 30 * len(frame)))

@@ -15,15 +15,28 @@ SELECTED_BATCH = "selected_batch"
 SELECTED_MEETING = "selected_meeting"
 FLASH = "flash_message"
 
-PAGE_HOME = "pages/0_Home.py"
+PAGE_HOME = "dashboard.py"
 PAGE_UPLOAD = "pages/1_Upload.py"
 PAGE_BATCHES = "pages/2_Batches.py"
 PAGE_MEETINGS = "pages/3_Meetings.py"
 
 
+NAVIGATION = [
+    (PAGE_HOME, "Home", ":material/home:"),
+    (PAGE_UPLOAD, "Upload", ":material/upload_file:"),
+    (PAGE_BATCHES, "Batches", ":material/monitoring:"),
+    (PAGE_MEETINGS, "Meetings", ":material/description:"),
+]
+
+
 def page_setup(title: str, icon: str) -> None:
-    """Tab title and icon; the layout is set once in dashboard.py."""
-    st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon)
+    """Tab title, wide layout, and the sidebar links (Streamlit's own list would say 'dashboard'
+    for the home page, after the script's file name; .streamlit/config.toml hides it)."""
+    st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon, layout="wide")
+    with st.sidebar:
+        st.markdown("### :material/inventory_2: Meeting batches")
+        for page, label, page_icon in NAVIGATION:
+            st.page_link(page, label=label, icon=page_icon)
 
 
 def storage_down(exc: BaseException) -> None:

@@ -6,7 +6,9 @@ with a message saying how to install it. Screenshots go to tests/artifacts/ (git
 """
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -81,6 +83,14 @@ def test_upload_process_monitor_and_read_in_a_real_browser(redis_url, tmp_path):
         wait_idle(page)
         assert page.get_by_text("Throughput over time").is_visible()
         full_screenshot(page, ARTIFACTS / "2_batch.png")
+
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Results (JSON)").click()
+        exported = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+        assert exported["batch"]["batch_id"] == batch_id
+        assert len(exported["meetings"]) == 3
+        assert all(m["insights"]["summary"] for m in exported["meetings"])
+        assert not any(pii in json.dumps(exported) for pii in PLANTED_PII)
 
         sensitive = next(r for r in batch["results"] if r["source_name"] == SENSITIVE_SAMPLE)
         page.get_by_role("link", name="Open the completed meetings").click()
