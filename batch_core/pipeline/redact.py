@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer, PhoneRecognizer, UrlRecognizer,
@@ -28,6 +28,7 @@ ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADD
 
 _ISO_DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _PLAIN_DIGITS = re.compile(r"^\d{1,8}$")
+_DOTTED_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|cell|call|tel|number|reach|text|whatsapp|sms)\b", re.I)
 
 
@@ -40,7 +41,17 @@ class OfflineEmailRecognizer(EmailRecognizer):
         self._tld = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._tld(pattern_text).fqdn != ""
+        # Over-redact rather than leak: a dotted domain counts even if its suffix is not on the list
+        # (company-internal or reserved domains such as .example, .local, .corp).
+        domain = pattern_text.rsplit("@", 1)[-1]
+        return self._tld(pattern_text).fqdn != "" or bool(_DOTTED_DOMAIN.fullmatch(domain))
+
+
+def full_url_recognizer() -> PatternRecognizer:
+    """Presidio's URL patterns need a known TLD, so "https://portal.acme.example/x" would be cut at
+    "portal.ac"; any http(s) URL is redacted whole, up to whitespace or closing punctuation."""
+    return PatternRecognizer(supported_entity="URL", name="full_http_url",
+                             patterns=[Pattern("http url", r"\bhttps?://[^\s<>\"']*[^\s<>\"'.,;:!?)\]]", 0.9)])
 
 
 class FilteredPhoneRecognizer(PhoneRecognizer):
@@ -77,7 +88,7 @@ def engines() -> tuple[AnalyzerEngine, AnonymizerEngine]:
                 nlp.load()
                 registry = RecognizerRegistry(supported_languages=[LANGUAGE])
                 for recognizer in (OfflineEmailRecognizer(), FilteredPhoneRecognizer(), CreditCardRecognizer(),
-                                   IbanRecognizer(), IpRecognizer(), UrlRecognizer()):
+                                   IbanRecognizer(), IpRecognizer(), UrlRecognizer(), full_url_recognizer()):
                     registry.add_recognizer(recognizer)
                 analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[LANGUAGE])
                 _engines = (analyzer, AnonymizerEngine())

@@ -68,10 +68,13 @@ def score_items(kind: str, predicted: list, labels: list[dict]) -> tuple[Score, 
     return score, misses
 
 
-def evaluate(verbose: bool = False) -> dict[str, Score]:
+def evaluate(verbose: bool = False, held_out: bool | None = None) -> dict[str, Score]:
+    """Totals over the labelled samples; held_out=True/False restricts to one group, None = all."""
     totals = {kind: Score() for kind in KINDS}
     provider = LocalProvider()
     for name, expected in load_labels().items():
+        if held_out is not None and bool(expected.get("held_out")) != held_out:
+            continue
         turns = parse_text((SAMPLES / name).read_text(encoding="utf-8"))
         insights = provider.extract(ExtractionRequest(title=name, turns=turns, transcript=render_turns(turns),
                                                       speakers=speakers_in_order(turns))).insights
@@ -87,7 +90,12 @@ def evaluate(verbose: bool = False) -> dict[str, Score]:
     return totals
 
 
+def report(totals: dict[str, Score]) -> str:
+    return "\n".join(f"{kind:15s} precision {s.precision:.2f} ({s.matched_predictions}/{s.predictions})"
+                     f"  recall {s.recall:.2f} ({s.matched_labels}/{s.labels})" for kind, s in totals.items())
+
+
 if __name__ == "__main__":
-    for kind, s in evaluate(verbose=True).items():
-        print(f"{kind:15s} precision {s.precision:.2f} ({s.matched_predictions}/{s.predictions})"
-              f"  recall {s.recall:.2f} ({s.matched_labels}/{s.labels})")
+    for group, flag in (("tuning samples", False), ("held-out samples", True)):
+        print(f"--- {group}")
+        print(report(evaluate(verbose=True, held_out=flag)))

@@ -20,16 +20,26 @@ ACTION_VERBS = (
     "speak start submit summarise summarize sync take talk test update upload verify write "
     "double arrange deliver release merge deploy refund report train onboard hire interview raise open "
     "present explain mark cover do chase tell inform propose block hold pay transfer approve remove "
-    "draw prepare reach put"
+    "draw reach change walk export brief make restack pull"
 ).split()
 _VERB = r"(?:" + "|".join(ACTION_VERBS) + r")\b"
-_ADVERBS = r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to)\s+)*"
+_ADVERBS = (r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to|"
+            r"have to|need to|make sure to)\s+)*")
+# Asking someone to talk now is part of the meeting, not work to track.
 _NOT_WORK = re.compile(r"\b(?:share my screen|share the screen|share your screen|take notes|"
-                       r"get started|start the recording|take a look at the agenda)\b", re.IGNORECASE)
+                       r"get started|start the recording|take a look at the agenda|walk us through|"
+                       r"take us through|summari[sz]e what|tell us|give us an update|go first|start with)\b",
+                       re.IGNORECASE)
+# After "I'll …" most verbs are work; these are talk ("I'll be honest", "I'll say this").
+_TALK_VERBS = (r"(?:be|say|admit|bet|guess|think|see|wait|stop|leave|keep|pass|go|start|begin|let|repeat|"
+               r"mention|note|never|not|believe|assume|remember|hope|need|want|try|tell you|give you|"
+               r"probably|just say|also say|come back|shut up|get going|hand over to)\b")
 
+# "I'll …" / "I'm going to …": firm. "I can …" / "let me …": only with a work verb ("I can see that").
 _COMMITMENT = re.compile(
-    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can|I'm happy to|I'd be happy to|"
-    r"let me|I'll make sure to|I'll take care of it and)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)",
+    r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna)\s+" + _ADVERBS
+    + r"(?!" + _TALK_VERBS + r")(?P<task>[a-z][\w-]*\b.*)"
+    r"|\b(?:I can|I could|I'm happy to|I'd be happy to|let me)\s+" + _ADVERBS + r"(?P<soft>" + _VERB + r".*)",
     re.IGNORECASE)
 _NAME = r"(?P<name>SPEAKER_\d+|[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)"
 _ASK = (r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:be (?:willing|able) to\s+|mind\s+)?"
@@ -41,7 +51,7 @@ _REQUEST_NAME_LAST = re.compile(
     r"\b(?:can|could|would)\s+you\s+(?:please\s+)?" + _ADVERBS + r"(?P<task>" + _VERB + r".*?),\s*"
     + _NAME + r"\s*\?")
 _PLEASE = re.compile(_NAME + r",\s+(?:please|you|you'll|you will)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)")
-_YOU_NEED_TO = re.compile(r"\byou(?:'ll| will)?\s+(?:need to|have to|should|must)\s+" + _ADVERBS
+_YOU_NEED_TO = re.compile(r"(?<!if )\byou(?:'ll| will)?\s+(?:need to|have to|should|must)\s+" + _ADVERBS
                           + r"(?P<task>" + _VERB + r".*)", re.IGNORECASE)
 # "If they don't confirm, I'll release it": a contingency, not a commitment.
 _CONDITIONAL = re.compile(r"\b(?:if|unless|otherwise)\b[^.]*\b(?:I'll|I will)\b", re.IGNORECASE)
@@ -139,7 +149,7 @@ def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> Ac
         return None
     match = _COMMITMENT.search(text)
     if match:
-        return _item(match.group("task"), owners.resolve(s.speaker), text)
+        return _item(match.group("task") or match.group("soft"), owners.resolve(s.speaker), text)
     return None
 
 

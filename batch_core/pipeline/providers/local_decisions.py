@@ -11,12 +11,15 @@ _STRONG = re.compile(
     r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:agreed|decided)|it's (?:agreed|decided)|(?:that's|so it's|it is) "
     r"(?:agreed|decided|settled|final)|decision (?:is|was)|(?:final|the) decision|we(?:'re| are) "
     r"(?:locking in|committing to)|settled on|signed off on|agreed (?:then|that|to|on)|"
-    r"decided (?:to|that|on|we)|that's decided|that's settled)",
+    r"decided (?:to|that|on|we)|that's decided|that's settled|(?:the|my|our) call is|"
+    r"^agreed,\s+(?:\w+\s+){1,6}(?:should|will|won't|must|shouldn't|stays|keep)\b)",
     re.IGNORECASE)
 _MEDIUM = re.compile(
     r"\b(?:let's go (?:with|ahead)|let's (?:stick|keep) with|we(?:'ll| will) go with|we(?:'re| are) going "
     r"(?:to go )?with|go with option|we(?:'ll| will) (?:stick|keep) with|let's do (?:that|it|option)|"
-    r"we(?:'re| are) (?:going|moving) (?:ahead|forward) with|going forward,? we)",
+    r"we(?:'re| are) (?:going|moving) (?:ahead|forward) with|going forward,? we|"
+    r"let's (?:plan|use|keep|move|switch|postpone|push|drop|cancel|schedule|make|hold|run|bring|split|"
+    r"replace|add|do both|stick|adopt|try)\b(?! on)|we keep\b)",
     re.IGNORECASE)
 _NOT_DECIDED = re.compile(
     r"\b(?:not|n't|never|yet to|before we|if we|once we|until we|need to|have to|whether)\s+"

@@ -27,7 +27,10 @@ _UNSURE = re.compile(
     r"it depends|depends on|let me find out|we'll see|hard to say|can't say|no clue|not certain|nobody knows|"
     r"i'll find out|i'll check|need to ask|tbd|haven't decided|open question|haven't checked|"
     r"pick (?:it|that|this) up|come back to|not go down that path|park (?:it|that|this)|"
-    r"take (?:it|that|this) offline|next time|think about it)\b", re.IGNORECASE)
+    r"take (?:it|that|this) offline|next time|think about it|question for|not (?:our|my) call|"
+    r"let's not|not decide|decide later|leave it open|ask (?:the|someone))\b", re.IGNORECASE)
+# "What if we…?", "How about…?" propose rather than ask.
+_PROPOSAL = re.compile(r"^(?:what if|how about|why don't we|shall we|should we just|could we maybe)\b", re.IGNORECASE)
 # A question answered by its own asker ("Why? Because…") is rhetorical.
 _SELF_ANSWER = re.compile(r"^(?:because|yes|no|well|the answer|simple|easy|obviously)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|this|that|they|them|those|these)\b", re.IGNORECASE)
@@ -94,7 +97,7 @@ def extract_open_questions(sentences: list[Sentence], turns: list[Turn]) -> list
                 continue
             question, context = clean_clause(text, 240), "raised as an open point"
         elif text.endswith("?") and len(text.split()) >= 5 and not _FILLER_QUESTION.search(text) \
-                and not _REQUEST.search(text):
+                and not _REQUEST.search(text) and not _PROPOSAL.search(text):
             unanswered, context = _is_unanswered(sentence, turns)
             if not unanswered:
                 continue
