@@ -29,6 +29,7 @@ class Member:
     name: str
     leaf: str
     data: bytes
+    renamed: bool = False  # the stored path was unsafe (absolute, `..`, control characters)
 
 
 Outcome = Member | FileError | IgnoredMember
@@ -90,8 +91,9 @@ def iter_archive(name: str, data: bytes, limits: Limits, budget: TotalBudget,
                  depth: int = 0) -> Iterator[Outcome]:
     """Every member as a Member to parse, a FileError or an IgnoredMember, in archive order."""
     declared = _declared_entries(data)
-    if declared is not None and declared > limits.max_members:
-        yield FileError(name=name, reason=_too_many(declared, limits))
+    # The record also counts folders, so only a count far over the cap is refused this early.
+    if declared is not None and declared > 2 * limits.max_members:
+        yield FileError(name=name, reason=_too_many(declared, limits).replace("files", "entries", 1))
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -130,4 +132,5 @@ def iter_archive(name: str, data: bytes, limits: Limits, budget: TotalBudget,
             if hinted_format(path) is IngestFormat.ZIP:
                 yield from iter_archive(display, content, limits, budget, depth + 1)
             else:
-                yield Member(name=display, leaf=leaf(path), data=content)
+                yield Member(name=display, leaf=leaf(path), data=content,
+                             renamed=path != info.filename.replace("\\", "/"))

@@ -13,6 +13,10 @@ from batch_core.ingest.names import UNNAMED, is_junk, strip_controls
 from batch_core.ingest.report import FileError, IgnoredMember, IngestReport
 
 
+UNSAFE_PATH = ("its path inside the archive was unsafe (absolute, `..` or control characters) "
+               "and is shown cleaned; nothing was written to disk")
+
+
 def _unsupported(name: str) -> str:
     return f"unsupported file type {extension_of(name)} (supported: {SUPPORTED})"
 
@@ -32,6 +36,8 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
         for outcome in iter_archive(name, data, limits, budget):
             if isinstance(outcome, Member):
                 _add_parsed(report, outcome.name, outcome.leaf, outcome.data, limits)
+                if outcome.renamed and report.parsed and report.parsed[-1].name == outcome.name:
+                    report.parsed[-1].warnings.append(UNSAFE_PATH)
             elif isinstance(outcome, FileError):
                 report.errors.append(outcome)
             else:
@@ -57,7 +63,8 @@ def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:
     report = IngestReport()
     for raw_name, data in files:
         name = strip_controls(str(raw_name)).strip() or UNNAMED
-        _add_file(report, name, name, bytes(data), limits, budget)
+        content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        _add_file(report, name, name, content, limits, budget)
     return report
 
 

@@ -15,7 +15,8 @@ _MAX_FRONT_MATTER = 20_000
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.*?)\s*#*\s*$")
 _LIST_OR_QUOTE = re.compile(r"^\s*(?:>\s*)+|^\s*(?:[-*+]|\d+[.)])\s+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?P<inner>[^*_`\n]+?)\1")
-_LINK = re.compile(r"!?\[(?P<text>[^\]\n]*)\]\([^)\n]*\)")
+# Bracket classes exclude their own opener too, so a line of `[[[[` cannot make the scan quadratic.
+_LINK = re.compile(r"!?\[(?P<text>[^\[\]\n]*)\]\([^()\n]*\)")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 
 

@@ -29,6 +29,7 @@ _BARE_TIME = re.compile(rf"^(?P<time>{CLOCK})\s+(?:[-–—|]\s*)?(?P<rest>\S.*)
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<time>{CLOCK})[\])]?$")
 _ARROW = re.compile(rf"^(?P<start>{LOOSE_CLOCK}|{CLOCK})\s*-->\s*(?P<end>{LOOSE_CLOCK}|{CLOCK})")
 _HEADER = re.compile(rf"^(?P<name>\S.*?)(?P<gap>\s+)(?P<time>{CLOCK})$")
+_MAX_HEADER_CHARS = 100
 _SRT_START = re.compile(r"^\d+[ \t]*\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
 
 
@@ -80,6 +81,8 @@ def split_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
 
 def _header_match(line: str) -> tuple[str, float] | None:
     """`Alice Smith  0:03` -> ("Alice Smith", 3.0)."""
+    if len(line) > _MAX_HEADER_CHARS:
+        return None
     match = _HEADER.match(line)
     if not match:
         return None
@@ -95,6 +98,7 @@ class _TurnCollector:
 
     def __init__(self) -> None:
         self.turns: list[Turn] = []
+        self.texts: list[list[str]] = []  # joined once at the end: no quadratic concatenation
         self.labelled = 0
         self.pending_start: float | None = None
         self.pending_end: float | None = None
@@ -105,13 +109,19 @@ class _TurnCollector:
         end = self.pending_end if start == self.pending_start else None
         self.pending_start = self.pending_end = None
         self.labelled += speaker is not None
-        self.turns.append(Turn(speaker=speaker, text=text, start=start, end=end))
+        self.turns.append(Turn.model_construct(speaker=speaker, text="", start=start, end=end))
+        self.texts.append([text])
 
     def add(self, text: str) -> None:
         if not self.turns or self.pending_start is not None:
             self.open(None, text)
         else:
-            self.turns[-1].text += " " + text
+            self.texts[-1].append(text)
+
+    def finished(self) -> list[Turn]:
+        for turn, texts in zip(self.turns, self.texts):
+            turn.text = " ".join(texts)
+        return self.turns
 
 
 def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> int:
@@ -167,12 +177,13 @@ def parse_plain(text: str) -> list[Turn]:
         if line:
             index += _read_line(line, lines, index, out)
         index += 1
-    speakers = {t.speaker for t in out.turns if t.speaker}
+    turns = out.finished()
+    speakers = {t.speaker for t in turns if t.speaker}
     body_lines = sum(1 for line in lines[first:] if line.strip())
     # One stray "Note: ..." line in prose is not a dialogue.
     if speakers and len(speakers) < 2 and out.labelled * 10 < body_lines * 3:
         return _as_prose(lines[first:])
-    return merge_turns(out.turns)
+    return merge_turns(turns)
 
 
 def _as_prose(lines: list[str]) -> list[Turn]:

@@ -39,7 +39,7 @@ def title_from_name(name: str) -> tuple[str, str | None]:
         match = _ISO_DATE_ANYWHERE.search(stem)
         if (date := _valid_date(match)):
             stem = stem[:match.start()] + " " + stem[match.end():]
-    title = _SEPARATORS.sub(" ", stem).strip(" ,;:")
+    title = _SEPARATORS.sub(" ", stem).strip(" ,;:")[:200].strip()
     if not title:
         title = f"Meeting {date}" if date else UNTITLED
     return title, date

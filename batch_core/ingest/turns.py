@@ -23,20 +23,28 @@ def squash(text: str) -> str:
 
 
 def merge_turns(turns: Iterable[Turn]) -> list[Turn]:
-    """Join consecutive turns of one speaker (None counts as a speaker); drop empty ones."""
+    """Join consecutive turns of one speaker (None counts as a speaker); drop empty ones.
+
+    Texts are collected in lists and joined once: repeated string concatenation would be
+    quadratic for a long caption file without speakers (one turn of thousands of cues).
+    """
     merged: list[Turn] = []
+    texts: list[list[str]] = []
     for turn in turns:
         text = squash(turn.text)
         if not text:
             continue
         if merged and merged[-1].speaker == turn.speaker:
             last = merged[-1]
-            last.text = f"{last.text} {text}"
+            texts[-1].append(text)
             if last.start is None:
                 last.start = turn.start
             last.end = turn.end if turn.end is not None else (turn.start if turn.start is not None else last.end)
             continue
-        merged.append(Turn(speaker=turn.speaker, text=text, start=turn.start, end=turn.end))
+        merged.append(Turn.model_construct(speaker=turn.speaker, text="", start=turn.start, end=turn.end))
+        texts.append([text])
+    for turn, parts in zip(merged, texts):
+        turn.text = " ".join(parts)
     return merged
 
 

@@ -17,7 +17,9 @@ from batch_core.ingest.errors import IngestError
 from batch_core.ingest.speakers import split_prefix
 from batch_core.ingest.turns import clean_text, merge_turns
 
-_VOICE = re.compile(r"<v(?:\.[^\s<>]+)*\s+([^<>]+?)\s*>")
+# `<v Name>` or `<v.loud Name>`. Classes exclude `.`, `<` and `>` so that no input can make
+# the engine backtrack (a hostile cue of 10 MB must still parse in linear time).
+_VOICE = re.compile(r"<v(?:\.[^\s<>.]+)*[ \t]+([^<>]*)>")
 
 
 def _segments(raw: str) -> list[tuple[str | None, str]]:

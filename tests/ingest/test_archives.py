@@ -1,6 +1,7 @@
 """Hostile and ordinary ZIP archives: bombs, traversal names, nesting, junk, caps, damage."""
 from __future__ import annotations
 
+import io
 import os
 import random
 import struct
@@ -10,6 +11,7 @@ import zipfile
 import pytest
 
 from batch_core.ingest import load_files
+from batch_core.ingest.loader import UNSAFE_PATH
 from tests.ingest.helpers import GOOD_TEXT, fixture_bytes, make_zip
 
 GOOD = ("good.txt", GOOD_TEXT.encode())
@@ -83,6 +85,25 @@ def test_member_over_the_file_cap(ingest_limits):
     assert [p.name for p in report.parsed] == ["big.zip/ok.txt"]
 
 
+def test_member_count_cap_counts_files_not_folders(ingest_limits):
+    ingest_limits(INGEST_MAX_MEMBERS="5")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(5):
+            archive.mkdir(f"folder{i}")
+            archive.writestr(f"folder{i}/t.txt", GOOD_TEXT)
+    report = load_files([("tidy.zip", buffer.getvalue())])
+    assert len(report.parsed) == 5 and report.errors == [] and report.parsed[0].warnings == []
+
+
+def test_huge_listing_is_refused_from_the_end_record(ingest_limits):
+    ingest_limits(INGEST_MAX_MEMBERS="5")
+    data = make_zip({f"t{i}.txt": "" for i in range(11)})
+    report = load_files([("listing.zip", data)])
+    assert [(e.name, e.reason) for e in report.errors] == [
+        ("listing.zip", "archive holds 11 entries; the limit is 5 per archive (INGEST_MAX_MEMBERS)")]
+
+
 def test_member_count_cap(ingest_limits):
     ingest_limits(INGEST_MAX_MEMBERS="5")
     data = make_zip({f"t{i}.txt": GOOD_TEXT for i in range(6)})
@@ -107,6 +128,8 @@ def test_traversal_and_absolute_names_are_sanitised_and_never_written(tmp_path, 
         ("evil.zip/Windows/notes.txt", "notes", None),
         ("evil.zip/a/b/deep.txt", "deep", None),
     ]
+    assert [p.warnings for p in report.parsed] == [
+        [UNSAFE_PATH], [UNSAFE_PATH], [UNSAFE_PATH], [UNSAFE_PATH]]
     assert report.errors == [] and list(tmp_path.iterdir()) == []
     assert not os.path.exists(tmp_path.parent / "outside.txt")
 

@@ -119,3 +119,8 @@ def test_report_serialises_for_table_and_json():
     meeting = report.parsed[0].as_meeting("sensitive")
     assert meeting == {"title": "retro notes", "tier": "sensitive", "transcript": report.parsed[0].text,
                        "meeting_date": None, "source_name": "retro_notes.txt"}
+
+
+def test_text_given_as_str_is_accepted():
+    report = load_files([("notes.txt", "Ana: hi\nBen: hello")])
+    assert report.parsed[0].speakers == ["Ana", "Ben"]
