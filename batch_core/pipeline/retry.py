@@ -7,6 +7,7 @@ Other 4xx are final at once.
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, TypeVar
 
@@ -18,6 +19,18 @@ from batch_core.pipeline.faults import ProviderFault, failure_message
 
 T = TypeVar("T")
 INVALID_ANSWER_ATTEMPTS = 2  # the first bad answer gets one more try, the second fails the meeting
+
+_attempt_guard: Callable[[], AbstractContextManager] = nullcontext
+
+
+def set_attempt_guard(guard: Callable[[], AbstractContextManager] | None) -> None:
+    """Run every provider HTTP attempt inside `guard()` (e.g. fleet-wide concurrency/RPM limits).
+
+    Keeps this package free of Redis: whoever owns the limits registers them at start-up.
+    Backoff sleeps happen outside the guard, so a waiting retry holds no slot. None = no guard.
+    """
+    global _attempt_guard
+    _attempt_guard = guard or nullcontext
 
 
 @dataclass
@@ -52,7 +65,8 @@ class ProviderRetry:
             nonlocal invalid_answers
             log.attempts += 1
             try:
-                return fn()
+                with _attempt_guard():
+                    return fn()
             except ProviderFault as fault:
                 invalid_answers += fault.kind == "invalid_answer"
                 raise

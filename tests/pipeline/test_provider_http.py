@@ -189,3 +189,23 @@ def test_requests_carry_the_configured_model(fake_llm):
     record = run(meeting())
     assert json.loads(server.requests[0].raw)["model"] == "my-local-llama"
     assert record.model == "my-local-llama"
+
+
+def test_attempt_guard_wraps_every_http_attempt(provider_server):
+    from contextlib import contextmanager
+
+    from batch_core.pipeline.retry import set_attempt_guard
+    entered: list[int] = []
+
+    @contextmanager
+    def guard():
+        entered.append(provider_server.request_count)
+        yield
+
+    set_attempt_guard(guard)
+    try:
+        provider_server.enqueue(FakeResponse.error(502), FakeResponse.ok())
+        run(meeting())
+    finally:
+        set_attempt_guard(None)
+    assert entered == [0, 1]  # entered once before each of the two calls
