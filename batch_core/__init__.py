@@ -29,7 +29,7 @@ _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "cancele
 def _start_background() -> None:
     """First use in any app process: start the pool, whose heartbeat thread also resumes
     batches left behind by a process that died (see runner.Runner.resume_orphans)."""
-    if settings().executor == "thread":
+    if settings().executor == "thread" and runner.auto_resume:
         runner.get_runner()
 
 

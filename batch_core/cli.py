@@ -146,6 +146,16 @@ def print_batch(batch: dict[str, Any]) -> None:
         print(f"  {row['index'] + 1:>3}. {row['status']:<10} {row['title'][:48]:<48} {detail}")
 
 
+def finish_adopted(quiet: bool) -> None:
+    """Batches this process resumed for a dead owner: see them through before exiting."""
+    from batch_core import runner
+    current = runner.current_runner()
+    for batch_id in list(current.adopted) if current else []:
+        if not quiet:
+            _err(f"note: also finishing {batch_id}, resumed from a process that stopped")
+        batch_core.wait(batch_id, poll=0.5)
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     for path in missing:
@@ -169,6 +179,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     # The meetings run in this process's pool: stay until they are done, or they would wait
     # for another app process to resume them.
     batch = follow(result["batch_id"], quiet=not args.wait)
+    finish_adopted(quiet=args.json)
     if args.json:
         print(json.dumps(batch if args.wait else result, indent=2))
     else:
@@ -208,6 +219,7 @@ def cmd_retry(args: argparse.Namespace) -> int:
     batch = batch_core.retry_failed(args.batch_id)
     print(f"Re-queued {batch['requeued']} failed meetings of {args.batch_id}.")
     batch = follow(args.batch_id, quiet=not args.wait)
+    finish_adopted(quiet=False)
     print_batch(batch)
     return exit_code(batch)
 
@@ -269,7 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from batch_core import runner
     args = build_parser().parse_args(argv)
+    # Only commands that stay around to run meetings take over batches of dead processes.
+    runner.auto_resume = args.command in ("submit", "retry")
     try:
         return args.func(args)
     except batch_core.BatchError as exc:

@@ -28,6 +28,9 @@ def _new_owner_id() -> str:
 
 OWNER = _new_owner_id()
 
+# Short-lived commands (CLI status/list/cancel) turn this off: they would adopt a batch and exit.
+auto_resume = True
+
 
 def owner_id() -> str:
     """host:pid:random of this process (recorded as the owner of batches it runs)."""
@@ -51,6 +54,7 @@ class Runner:
         self._lock = threading.Lock()
         self._futures: set[Future] = set()
         self._owned: set[str] = set()
+        self.adopted: list[str] = []
         self._stopping = threading.Event()
         self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
                                            daemon=True)
@@ -98,7 +102,7 @@ class Runner:
             self._resume_quietly()
 
     def _resume_quietly(self) -> None:
-        if self._stopping.is_set():
+        if self._stopping.is_set() or not auto_resume:
             return
         try:
             self.resume_orphans()
@@ -120,6 +124,7 @@ class Runner:
                 continue
             log.warning("resuming batch %s (previous owner %s)", batch_id, previous or "unknown")
             adopted.append(batch_id)
+            self.adopted.append(batch_id)
             self.schedule(batch_id, store.queued_indexes(batch_id))
         return adopted
 
@@ -147,8 +152,9 @@ def current_runner() -> Runner | None:
 
 def reset(wait: bool = True) -> None:
     """Drain and drop this process's pool (tests, or after changing BATCH_MAX_WORKERS)."""
-    global _runner
+    global _runner, auto_resume
     with _runner_lock:
         runner, _runner = _runner, None
+        auto_resume = True
     if runner is not None:
         runner.shutdown(wait=wait)
