@@ -9,7 +9,8 @@ MAX_NAME_CHARS = 60
 # A label starts with a letter and holds no colon; the text after `: ` may be empty.
 _PREFIX = re.compile(r"^(?P<name>[^\W\d_][^:\n]{0,80}?)\s*:(?:\s+(?P<text>.*)|\s*)$")
 # Sentence punctuation and URL-ish characters never appear in a person's label.
-_NOT_IN_NAMES = re.compile(r"[?!;,\"“”<>\[\]{}=*#/\\|@]")
+_NOT_IN_NAMES = re.compile(r"[?!;\"“”<>\[\]{}=*/\\|]")
+_LABEL_JUNK = re.compile(r"[^\w .'’()&@#,-]")
 
 
 def plausible_name(name: str) -> bool:
@@ -19,6 +20,10 @@ def plausible_name(name: str) -> bool:
         return False
     if len(name.split()) > MAX_NAME_WORDS or _NOT_IN_NAMES.search(name):
         return False
+    if "," in name:
+        # Only directory-style "Smith, John"; a comma otherwise means a sentence.
+        parts = name.split(",")
+        return len(parts) == 2 and all(p.strip() and looks_capitalised(p.strip()) for p in parts)
     return not name.endswith(".") or len(name.split()) > 1
 
 
@@ -43,3 +48,22 @@ def split_prefix(line: str) -> tuple[str, str] | None:
     if not text and not looks_capitalised(name):
         return None
     return name, text
+
+
+def safe_label(name: str) -> str | None:
+    """A speaker name from a voice tag, made readable back by split_prefix after rendering.
+
+    `Smith, John` and `alice@example.com` pass as they are; `3CX Bridge` becomes
+    `Speaker 3CX Bridge` and stray symbols become spaces, so a rendered `Name: text` line
+    always parses back to the same speaker.
+    """
+    name = " ".join(name.split()).strip(" :")
+    if not name:
+        return None
+    if split_prefix(f"{name}: x") == (name, "x"):
+        return name
+    cleaned = " ".join(_LABEL_JUNK.sub(" ", name).replace(",", " ").split()[:MAX_NAME_WORDS - 1])
+    cleaned = cleaned[:MAX_NAME_CHARS - 8].strip(" .")
+    if not cleaned or not cleaned[0].isalpha():
+        cleaned = f"Speaker {cleaned}".strip()
+    return cleaned if split_prefix(f"{cleaned}: x") == (cleaned, "x") else "Speaker"

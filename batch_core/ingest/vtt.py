@@ -14,7 +14,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from batch_core.models import Turn
 from batch_core.ingest.errors import IngestError
-from batch_core.ingest.speakers import split_prefix
+from batch_core.ingest.speakers import safe_label, split_prefix
 from batch_core.ingest.turns import clean_text, merge_turns
 
 # `<v Name>` or `<v.loud Name>`. Classes exclude `.`, `<` and `>` so that no input can make
@@ -29,7 +29,7 @@ def _segments(raw: str) -> list[tuple[str | None, str]]:
     if clean_text(pieces[0]):
         segments.append((None, clean_text(pieces[0])))
     for name, body in zip(pieces[1::2], pieces[2::2]):
-        segments.append((clean_text(name) or None, clean_text(body)))
+        segments.append((safe_label(clean_text(name)), clean_text(body)))
     return segments
 
 

@@ -81,3 +81,18 @@ def test_rendered_text_round_trips(text):
 def test_crlf_and_cr_line_ends():
     assert _shape(parse_text("Alice: a\r\nBob: b\r\n")) == _shape(parse_text("Alice: a\rBob: b\r"))
     assert [t.speaker for t in parse_text("Alice: a\rBob: b\r")] == ["Alice", "Bob"]
+
+
+def test_unusual_voice_names_survive_the_round_trip():
+    names = ["Smith, John", "alice@example.com", "3CX Bridge", "Anna-Lena O'Brien (Guest)", "a/b &lt;x&gt;"]
+    cues = "".join(f"00:00:0{i}.000 --> 00:00:0{i + 1}.000\n<v {n}>line {i}</v>\n\n" for i, n in enumerate(names))
+    turns = parse_text("WEBVTT\n\n" + cues)
+    assert [t.speaker for t in turns] == ["Smith, John", "alice@example.com", "Speaker 3CX Bridge",
+                                         "Anna-Lena O'Brien (Guest)", "a b x"]
+    assert _shape(parse_text(render_text(turns))) == _shape(turns)
+
+
+def test_a_comma_in_prose_is_not_a_speaker():
+    turns = parse_text("Alice: we looked at it\nHowever, we decided: ship it\nBob: ok")
+    assert [(t.speaker, t.text) for t in turns] == [
+        ("Alice", "we looked at it However, we decided: ship it"), ("Bob", "ok")]
