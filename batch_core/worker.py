@@ -104,6 +104,9 @@ def process_meeting(batch_id: str, index: int) -> MeetingState | None:
     """Run one meeting if it is still queued; returns its final state (None if not claimed)."""
     try:
         return _process(batch_id, index)
+    except StorageUnavailable as exc:  # the row stays as it was; recovery settles it later
+        log.error("meeting %s of batch %s: %s", index, batch_id, exc)
+        return None
     except Exception:  # never let a pool thread die silently
         log.exception("meeting %s of batch %s could not be finished", index, batch_id)
         return None

@@ -23,12 +23,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_test_redis(directory, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start a throwaway redis-server in `directory`; returns (process, url)."""
+def start_test_redis(directory, port: int | None = None,
+                     aof: bool = False) -> tuple[subprocess.Popen, str]:
+    """Start a throwaway redis-server in `directory`; returns (process, url).
+
+    With aof=True it keeps an append-only file, so a restart on the same directory and port
+    (terminate, then start_test_redis again) brings the data back.
+    """
     port = port or _free_port()
     process = subprocess.Popen(
         [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1",
-         "--dir", str(directory), "--save", "", "--appendonly", "no", "--daemonize", "no"],
+         "--dir", str(directory), "--save", "", "--appendonly", "yes" if aof else "no",
+         "--appendfsync", "everysec", "--daemonize", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"

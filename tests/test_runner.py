@@ -192,3 +192,4 @@ def test_resuming_a_batch_with_a_pending_cancel_finishes_it_as_canceled(make_mee
     runner.get_runner()
     batch = batch_core.wait("batch_0rphan02", timeout=30, poll=0.05)
     assert (batch["status"], batch["completed"], batch["canceled"]) == ("canceled", 1, 3)
+
