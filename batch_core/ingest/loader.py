@@ -63,6 +63,9 @@ def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:
     report = IngestReport()
     for raw_name, data in files:
         name = strip_controls(str(raw_name)).strip() or UNNAMED
+        if is_junk(name):  # `._meeting.vtt`, `.DS_Store` picked up with a folder
+            report.ignored.append(IgnoredMember(name=name, reason="hidden file"))
+            continue
         content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         _add_file(report, name, name, content, limits, budget)
     return report

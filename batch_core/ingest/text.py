@@ -2,7 +2,8 @@
 
 Understood layouts (mixed freely):
   `[hh:mm:ss] Speaker: text`, `hh:mm:ss Speaker: text`, `Speaker: text`,
-  Otter / Teams-docx headers `Speaker Name  M:SS` with the text on the lines below,
+  Otter / Teams-docx headers `Speaker Name  M:SS` (Zoom .txt: `[Speaker Name] hh:mm:ss`)
+  with the text on the lines below,
   a lone `Speaker:` line with the text below, a lone timestamp line before a turn,
   `0:0:3.4 --> 0:0:5.6` timing lines followed by a bare name line (older Teams .docx),
   and unstructured prose (one turn, speaker None).
@@ -88,6 +89,8 @@ def _header_match(line: str) -> tuple[str, float] | None:
         return None
     name = match.group("name").strip().rstrip("-–—|").strip()
     wide_gap = len(match.group("gap")) >= 2 or "\t" in match.group("gap")
+    if name.startswith("[") and name.endswith("]"):  # Zoom .txt: `[Alice Smith] 10:02:15`
+        name, wide_gap = name[1:-1].strip(), True
     if not plausible_name(name) or not (wide_gap or looks_capitalised(name)):
         return None
     return name, parse_clock(match.group("time"))

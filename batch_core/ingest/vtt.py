@@ -35,10 +35,11 @@ def _segments(raw: str) -> list[tuple[str | None, str]]:
 
 def read_captions(text: str) -> list[webvtt.Caption]:
     """Captions in time order; IngestError when the text is not WebVTT or has no cues."""
-    if not text.lstrip("\ufeff").startswith("WEBVTT"):
+    text = text.lstrip("\ufeff \t\r\n")
+    if not text.startswith("WEBVTT"):
         raise IngestError("not a WebVTT file (it does not start with WEBVTT)")
     try:
-        captions = list(webvtt.from_buffer(io.StringIO(text.lstrip("\ufeff"))).captions)
+        captions = list(webvtt.from_buffer(io.StringIO(text)).captions)
     except (MalformedFileError, MalformedCaptionError) as exc:
         raise IngestError(f"broken WebVTT file: {exc}") from None
     if not captions:

@@ -6,7 +6,7 @@ import zipfile
 
 import docx
 
-from batch_core.ingest import load_files
+from batch_core.ingest import load_files, parse_text
 from tests.ingest.helpers import GOOD_TEXT
 
 GOOD = ("good.txt", GOOD_TEXT.encode())
@@ -37,6 +37,8 @@ def test_teams_docx_export():
     assert [(t.speaker, t.start) for t in parsed.turns] == [("Alice Smith", 3), ("Bob Jones", 41), ("Alice Smith", 75)]
     assert parsed.turns[1].text == "Marketing is under plan by ten percent. We can move that to hiring."
     assert parsed.encoding is None and parsed.duration_seconds == 72
+    assert [(t.speaker, t.text, t.start) for t in parse_text(parsed.text)] == \
+           [(t.speaker, t.text, t.start) for t in parsed.turns]
 
 
 def test_docx_core_title_wins_then_header():

@@ -143,3 +143,9 @@ def test_script_tag_name_is_kept_as_text():
 def test_control_characters_in_a_name_are_dropped():
     report = _with_good("evil\x1b[31m\u202ename.txt", GOOD_TEXT.encode())
     assert report.parsed[0].name == "evil[31mname.txt"
+
+
+def test_hidden_upload_names_are_ignored():
+    report = load_files([("._meeting.vtt", b"\x00\x05\x16\x07"), (".DS_Store", b"Bud1"), GOOD])
+    assert [(i.name, i.reason) for i in report.ignored] == [("._meeting.vtt", "hidden file"), (".DS_Store", "hidden file")]
+    assert [p.name for p in report.parsed] == ["good.txt"] and report.errors == []

@@ -96,3 +96,12 @@ def test_a_comma_in_prose_is_not_a_speaker():
     turns = parse_text("Alice: we looked at it\nHowever, we decided: ship it\nBob: ok")
     assert [(t.speaker, t.text) for t in turns] == [
         ("Alice", "we looked at it However, we decided: ship it"), ("Bob", "ok")]
+
+
+def test_zoom_text_export_headers():
+    turns = parse_text("[Alice Smith] 10:02:15\nHello all.\n\n[Bob] 10:02:20\nHi.\nHow are you?\n")
+    assert _shape(turns) == [("Alice Smith", "Hello all.", 36135.0), ("Bob", "Hi. How are you?", 36140.0)]
+
+
+def test_webvtt_after_blank_lines():
+    assert _shape(parse_text("\n\nWEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>hi\n")) == [("A", "hi", 1.0)]
