@@ -9,7 +9,7 @@ from batch_core.ingest.limits import Limits, file_too_large
 from batch_core.ingest.markdown import parse_markdown
 from batch_core.ingest.report import ParsedFile
 from batch_core.ingest.srt_format import parse_srt
-from batch_core.ingest.text import parse_plain, split_metadata
+from batch_core.ingest.text import normalise_newlines, parse_plain, split_metadata
 from batch_core.ingest.titles import from_metadata, title_from_name
 from batch_core.ingest.turns import duration_of, render_text, speakers_of, word_count
 from batch_core.ingest.vtt import read_vtt
@@ -35,7 +35,7 @@ def _parse_text_content(text: str, hint: IngestFormat):
     if fmt is IngestFormat.MARKDOWN:
         turns, title, date = parse_markdown(text)
         return fmt, turns, title, date, []
-    header, _ = split_metadata(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    header, _ = split_metadata(text.split("\n"))
     title, date = from_metadata(header)
     return fmt, parse_plain(text), title, date, []
 
@@ -57,6 +57,7 @@ def parse_file(name: str, leaf: str, data: bytes, hint: IngestFormat, limits: Li
         raise IngestError(NOT_DOCX + legacy)
     else:
         text, encoding = decode_bytes(data)
+        text = normalise_newlines(text)
         if not text.strip():
             raise IngestError("the file holds only blank space, no words")
         fmt, turns, title, date, warnings = _parse_text_content(text, hint)

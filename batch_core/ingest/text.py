@@ -16,8 +16,10 @@ import re
 from batch_core.models import Turn
 from batch_core.ingest.errors import IngestError
 from batch_core.ingest.speakers import looks_capitalised, plausible_name, split_prefix
+from batch_core.ingest.srt_format import parse_srt
 from batch_core.ingest.timecode import CLOCK, LOOSE_CLOCK, parse_clock
 from batch_core.ingest.turns import merge_turns, squash
+from batch_core.ingest.vtt import parse_vtt
 
 # Header keys that describe the meeting rather than being said in it (only at the top).
 METADATA_KEYS = {
@@ -50,9 +52,6 @@ def parse_text(text: str) -> list[Turn]:
     """Speaker turns of a transcript given as text; consecutive turns of one speaker merged."""
     text = normalise_newlines(text)
     if looks_like_vtt(text) or looks_like_srt(text):
-        # Imported here: vtt and srt reuse this module's speaker helpers.
-        from batch_core.ingest.srt_format import parse_srt
-        from batch_core.ingest.vtt import parse_vtt
         try:
             return parse_vtt(text) if looks_like_vtt(text) else parse_srt(text)
         except IngestError:

@@ -93,10 +93,13 @@ def test_utf16_webvtt():
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
-def test_crlf_and_cr_webvtt(newline):
-    original = fixture_bytes(TEAMS).decode()
-    report = _with_good(TEAMS, original.replace("\n", newline).encode())
-    expected = load_files([(TEAMS, original.encode())]).parsed[0]
+@pytest.mark.parametrize("fixture", [TEAMS, "2025-03-04_design-sync.srt", "otter_customer_call_2025-01-30.txt",
+                                     "hiring_sync.md"])
+def test_crlf_and_cr_line_ends(newline, fixture):
+    original = fixture_bytes(fixture).decode()
+    report = _with_good(fixture, original.replace("\n", newline).encode())
+    expected = load_files([(fixture, original.encode())]).parsed[0]
+    assert report.parsed[0].format == expected.format and report.parsed[0].title == expected.title
     assert report.parsed[0].turns == expected.turns and report.parsed[0].text == expected.text
 
 
