@@ -93,4 +93,5 @@ with right:
 st.subheader("Engine")
 st.dataframe([{"Setting": k, "Value": v} for k, v in engine_summary(info)], hide_index=True,
              width="stretch")
-st.caption(f"Redis health: {health.get('redis', '?')} · provider health: {health.get('provider', '?')}")
+st.caption(f"Redis: {health.get('redis', '?')} · {len(batches)} batches kept "
+           f"(finished batches expire after {int(info.get('result_ttl_seconds') or 0) // 3600} h)")

@@ -10,6 +10,7 @@ from batch_core.config import settings
 from batch_core.ingest import load_files
 from batch_core.models import DuplicatePolicy, Tier
 from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, storage_down
+from ui.format import escape_markdown
 from ui.preview import build_preview, selected_meetings, split_into_batches, upload_signature
 
 ACCEPTED_TYPES = ["vtt", "srt", "txt", "md", "docx", "zip"]
@@ -61,7 +62,7 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
             result = core.submit(chunk, on_duplicate=policy)
         except core.BatchError as exc:
             already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
-            st.error(f"The batch was not accepted: {exc}.{already}", icon=":material/block:")
+            st.error(f"The batch was not accepted: {escape_markdown(exc)}.{already}", icon=":material/block:")
             return
         except core.StorageUnavailable as exc:
             storage_down(exc)
@@ -75,7 +76,7 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
     total = sum(len(c) for c in chunks)
     message = (f"Submitted {total} meetings as batch {batch_ids[0]}." if len(batch_ids) == 1 else
                f"Submitted {total} meetings as {len(batch_ids)} batches: {', '.join(batch_ids)}.")
-    flash(" ".join([message, *notes]))
+    flash(" ".join([message, *(escape_markdown(n) for n in notes)]))
     st.switch_page(PAGE_BATCHES, query_params={"batch": batch_ids[0]})
 
 
@@ -122,8 +123,8 @@ st.caption("Untick rows to leave them out; titles can be edited. Nothing is proc
 editor_key = "preview_" + hashlib.sha1(repr((generation, signature, tier, overrides)).encode()).hexdigest()[:12]
 edited = st.data_editor(
     preview.frame, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
-    column_order=["Include", "File", "Format", "Check", "Title", "Date", "Speakers", "Duration",
-                  "Words"],
+    column_order=["Include", "File", "Format", "Check", "Title", "Words", "Duration", "Speakers",
+                  "Date"],
     disabled=[c for c in preview.frame.columns if c not in ("Include", "Title")],
     column_config={
         "Include": st.column_config.CheckboxColumn("Include", width="small"),
@@ -139,7 +140,7 @@ count = len(selection.meetings)
 st.caption(f"{count} of {len(edited)} rows selected · tier **{tier}** · duplicates: "
            f"**{POLICY_LABELS[policy].lower()}**")
 for note in selection.notes:
-    st.warning(note, icon=":material/warning:")
+    st.warning(escape_markdown(note), icon=":material/warning:")
 
 if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
     if count > cfg.max_meetings:

@@ -100,7 +100,7 @@ if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:"
     try:
         result = guarded(core.cancel, chosen)
     except core.BatchError as exc:
-        st.warning(str(exc), icon=":material/info:")
+        st.warning(escape_markdown(exc), icon=":material/info:")
     else:
         flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
               "meetings already running will finish.")
@@ -110,7 +110,7 @@ if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", i
     try:
         result = guarded(core.retry_failed, chosen)
     except core.BatchError as exc:
-        st.error(f"Retry was refused: {exc}", icon=":material/block:")
+        st.error(f"Retry was refused: {escape_markdown(exc)}", icon=":material/block:")
     else:
         flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
         st.rerun()

@@ -34,7 +34,7 @@ def show_meeting(record: dict) -> None:
                 "reached the model or the store." if record.get("redacted") else None)
     speakers = record.get("speakers") or []
     st.caption(
-        (f"Date {record['meeting_date']} · " if record.get("meeting_date") else "")
+        (f"Date {escape_markdown(record['meeting_date'])} · " if record.get("meeting_date") else "")
         + f"{len(speakers)} speakers · "
         f"{record.get('word_count', 0)} words · length {fmt_clock(record.get('duration_seconds'))} · "
         f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"

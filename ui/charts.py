@@ -31,7 +31,7 @@ def sentiment_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("Speaker:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
         color=alt.Color("Label:N", scale=SENTIMENT_COLOURS, legend=alt.Legend(orient="bottom")),
         tooltip=["Speaker", alt.Tooltip("Score:Q", format=".2f"), "Label", "Utterances"],
-    ).properties(height=max(120, 36 * len(frame)))
+    ).properties(height=alt.Step(34))
 
 
 def topics_chart(frame: pd.DataFrame) -> alt.Chart:
@@ -39,4 +39,4 @@ def topics_chart(frame: pd.DataFrame) -> alt.Chart:
         x=alt.X("Importance:Q", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("Topic:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         tooltip=["Topic", alt.Tooltip("Importance:Q", format=".2f"), "Speakers"],
-    ).properties(height=max(100, 30 * len(frame)))
+    ).properties(height=alt.Step(26))

@@ -106,3 +106,14 @@ def _autorefresh_present(at) -> bool:
         for child in getattr(node, "children", {}).values():
             yield from walk(child)
     return "streamlit_autorefresh.st_autorefresh" in set(walk(at.main))
+
+
+def test_failed_meeting_titles_in_expander_labels_are_escaped(fake_llm):
+    from tests.fakes.llm_server import FakeResponse
+
+    fake_llm.default = FakeResponse.error(400)
+    submit_and_wait([meeting("**Board** [meeting](http://evil.example)")])
+    at = open_page(PAGE)
+    assert_clean(at)
+    label = at.expander[0].label
+    assert "\\*\\*Board\\*\\*" in label and "](" not in label

@@ -120,3 +120,10 @@ def test_upload_process_monitor_and_read_in_a_real_browser(redis_url, tmp_path):
         for pii in PLANTED_PII:
             assert pii not in transcript_text
         full_screenshot(page, ARTIFACTS / "4_meeting_transcript.png")
+
+        page.goto(base)
+        page.get_by_text("Recent batches").wait_for()
+        wait_idle(page)
+        recent = wait_for_rows(page, lambda rows: len(rows) == 1)
+        assert recent[0]["Batch"] == batch_id and recent[0]["Completed"] == "3", recent
+        full_screenshot(page, ARTIFACTS / "0_home.png")

@@ -78,3 +78,17 @@ def test_delete_needs_confirmation_and_removes_the_meeting():
     assert core.get_meeting(target) is None
     assert "Meeting deleted." in texts(at)
     assert "Budget sync" not in set(at.dataframe[0].value["Title"])
+
+
+def test_titles_and_dates_from_users_are_shown_as_text_not_markup():
+    hostile = "[click me](http://evil.example) <b>bold</b> :red[alarm] $x$"
+    batch = submit_and_wait([{**meeting(hostile), "meeting_date": "**2026**"}])
+    meeting_id = batch["results"][0]["meeting_id"]
+    at = open_page(PAGE, query={"meeting": meeting_id})
+    assert_clean(at)
+    header = at.header[0].value
+    assert "](" not in header and ":red[" not in header and "<b>" not in header
+    assert header.replace("\\", "") == hostile.replace("\\", "")
+    assert any("Date \\*\\*2026\\*\\*" in c.value for c in at.caption)
+    # The picker and the table are plain text widgets: the raw title is shown as typed.
+    assert hostile in at.dataframe[0].value["Title"].tolist()
