@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
-import os
 import socket
 import subprocess
 import threading

@@ -1,0 +1,182 @@
+"""Batch state in Redis: header hash, results rows, inputs, the listing index, leases.
+
+Row status and counters change together in Lua (scripts.py); snapshot() reads header and rows
+in one MULTI, so a reader never sees counts that disagree with the rows.
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Iterable
+
+from batch_core.config import settings
+from batch_core.models import MeetingIn, MeetingRow, MeetingState
+from batch_core.redis_server import get_client
+from batch_core.store.common import script, storage, utc_now
+from batch_core.store.keys import BATCHES_KEY, batch_key, field, items_key, results_key
+
+_COUNTERS = tuple(state.value for state in MeetingState)
+_INT_FIELDS = ("total", *_COUNTERS)
+
+
+def _keys(batch_id: str) -> list[str]:
+    return [batch_key(batch_id), results_key(batch_id), items_key(batch_id)]
+
+
+@storage
+def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str,
+                 lease_until: float, rows: list[MeetingRow], items: dict[int, str]) -> None:
+    """Store a new batch: header, one row per meeting, and the inputs still to be processed."""
+    counts = {state: 0 for state in _COUNTERS}
+    for row in rows:
+        counts[row.status.value] += 1
+    done = counts["queued"] == 0 and counts["processing"] == 0
+    header: dict[str, Any] = {
+        "batch_id": batch_id, "total": len(rows), "submitted_at": submitted_at,
+        "status": "completed" if done else "processing", "on_duplicate": on_duplicate,
+        "owner": owner, "lease_until": f"{lease_until:.3f}", **counts,
+    }
+    if done:
+        header["finished_at"] = submitted_at
+    pipe = get_client().pipeline(transaction=True)
+    pipe.hset(batch_key(batch_id), mapping=header)
+    pipe.hset(results_key(batch_id), mapping={field(r.index): r.model_dump_json() for r in rows})
+    if items:
+        pipe.hset(items_key(batch_id), mapping={field(i): text for i, text in items.items()})
+    pipe.zadd(BATCHES_KEY, {batch_id: time.time()})
+    if done:
+        for key in _keys(batch_id):
+            pipe.expire(key, settings().result_ttl_seconds)
+    pipe.execute()
+
+
+def _decode_header(raw: dict[str, str]) -> dict[str, Any]:
+    header: dict[str, Any] = dict(raw)
+    for name in _INT_FIELDS:
+        header[name] = int(raw.get(name, 0) or 0)
+    return header
+
+
+def _decode_rows(raw: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for key in sorted(raw):
+        data = json.loads(raw[key])
+        rows.append(MeetingRow.model_validate(data).model_dump(mode="json"))
+    return rows
+
+
+@storage
+def snapshot(batch_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Header and rows read in one MULTI, so counters and rows agree."""
+    pipe = get_client().pipeline(transaction=True)
+    pipe.hgetall(batch_key(batch_id))
+    pipe.hgetall(results_key(batch_id))
+    header, rows = pipe.execute()
+    if not header:
+        return None
+    return _decode_header(header), _decode_rows(rows)
+
+
+@storage
+def header(batch_id: str) -> dict[str, Any] | None:
+    raw = get_client().hgetall(batch_key(batch_id))
+    return _decode_header(raw) if raw else None
+
+
+@storage
+def list_headers(limit: int) -> list[dict[str, Any]]:
+    client = get_client()
+    ids = client.zrevrange(BATCHES_KEY, 0, max(limit, 1) - 1)
+    pipe = client.pipeline(transaction=False)
+    for batch_id in ids:
+        pipe.hgetall(batch_key(batch_id))
+    headers = []
+    for batch_id, raw in zip(ids, pipe.execute()):
+        if raw:
+            headers.append(_decode_header(raw))
+        else:
+            client.zrem(BATCHES_KEY, batch_id)  # expired with its TTL
+    return headers
+
+
+@storage
+def batch_ids_in_progress() -> list[str]:
+    client = get_client()
+    ids = client.zrange(BATCHES_KEY, 0, -1)
+    pipe = client.pipeline(transaction=False)
+    for batch_id in ids:
+        pipe.hget(batch_key(batch_id), "status")
+    return [b for b, status in zip(ids, pipe.execute()) if status == "processing"]
+
+
+@storage
+def get_item(batch_id: str, index: int) -> MeetingIn | None:
+    raw = get_client().hget(items_key(batch_id), field(index))
+    return MeetingIn.model_validate_json(raw) if raw else None
+
+
+@storage
+def get_row(batch_id: str, index: int) -> dict[str, Any] | None:
+    raw = get_client().hget(results_key(batch_id), field(index))
+    return json.loads(raw) if raw else None
+
+
+@storage
+def transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
+               to_state: MeetingState, patch: dict[str, Any] | None = None, *,
+               owner: str = "", add_attempts: int = 0,
+               drop_item: bool = False) -> dict[str, Any] | None:
+    """Move one row between states (and the counters with it); None if it was not in from_states."""
+    result = script("TRANSITION")(
+        keys=_keys(batch_id),
+        args=[field(index), ",".join(s.value for s in from_states), to_state.value,
+              json.dumps(patch or {}), utc_now(), settings().result_ttl_seconds, owner,
+              int(add_attempts), "1" if drop_item else "0"],
+        client=get_client(),
+    )
+    return json.loads(result) if result else None
+
+
+@storage
+def bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state: MeetingState,
+                    patch: dict[str, Any] | None = None, *, mode: str = "", reason: str = "",
+                    drop_item: bool = False) -> list[int]:
+    """Move every row in from_states; returns the indexes that moved."""
+    result = script("BULK")(
+        keys=_keys(batch_id),
+        args=[",".join(s.value for s in from_states), to_state.value, json.dumps(patch or {}),
+              utc_now(), settings().result_ttl_seconds, mode, reason,
+              "1" if drop_item else "0"],
+        client=get_client(),
+    )
+    return sorted(int(f) for f in result) if result else []
+
+
+@storage
+def adopt(batch_id: str, owner: str, lease_until: float) -> str | None:
+    """Take over a batch whose lease expired; returns the previous owner, None if not taken."""
+    result = script("ADOPT")(
+        keys=_keys(batch_id),
+        args=[owner, f"{time.time():.3f}", f"{lease_until:.3f}", utc_now(),
+              settings().result_ttl_seconds],
+        client=get_client(),
+    )
+    return None if result is None or result is False else str(result)
+
+
+@storage
+def heartbeat(batch_id: str, owner: str, lease_until: float) -> bool:
+    return bool(script("HEARTBEAT")(keys=[batch_key(batch_id)],
+                                     args=[owner, f"{lease_until:.3f}"], client=get_client()))
+
+
+@storage
+def set_owner(batch_id: str, owner: str, lease_until: float) -> None:
+    get_client().hset(batch_key(batch_id), mapping={"owner": owner,
+                                                    "lease_until": f"{lease_until:.3f}"})
+
+
+@storage
+def queued_indexes(batch_id: str) -> list[int]:
+    raw = get_client().hgetall(results_key(batch_id))
+    return sorted(int(k) for k, v in raw.items() if json.loads(v)["status"] == "queued")

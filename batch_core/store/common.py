@@ -1,0 +1,46 @@
+"""Helpers shared by the store modules: timestamps, friendly storage errors, Lua scripts."""
+from __future__ import annotations
+
+import functools
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar
+
+import redis
+from redis.commands.core import Script
+
+from batch_core.redis_server import unavailable
+from batch_core.store import scripts
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def storage(func: F) -> F:
+    """Turn redis-py connection failures into a friendly StorageUnavailable."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise unavailable(exc) from exc
+    return wrapper  # type: ignore[return-value]
+
+
+_scripts: dict[str, Script] = {}
+
+
+def script(name: str) -> Script:
+    """A Lua script of scripts.py, runnable on any client (pass client=...)."""
+    if name not in _scripts:
+        # bytes: the SHA is computed without a client, any client can run it later
+        _scripts[name] = Script(None, getattr(scripts, name).encode("utf-8"))  # type: ignore[arg-type]
+    return _scripts[name]

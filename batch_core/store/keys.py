@@ -1,0 +1,47 @@
+"""Every Redis key name of the app (layout: docs/architecture.md)."""
+from __future__ import annotations
+
+import hashlib
+
+def batch_key(batch_id: str) -> str:
+    return f"batch:{batch_id}"
+
+
+def results_key(batch_id: str) -> str:
+    return f"batch:{batch_id}:results"
+
+
+def items_key(batch_id: str) -> str:
+    return f"batch:{batch_id}:items"
+
+
+BATCHES_KEY = "batches"
+
+
+def meeting_key(tier: str, meeting_id: str) -> str:
+    return f"meeting:{tier}:{meeting_id}"
+
+
+def meetings_key(tier: str) -> str:
+    return f"meetings:{tier}"
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
+def title_key(tier: str, title: str) -> str:
+    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()
+    return f"meetings:{tier}:title:{digest}"
+
+
+def meeting_tier_key(meeting_id: str) -> str:
+    return f"meeting_tier:{meeting_id}"
+
+
+def field(index: int) -> str:
+    return f"{index:04d}"
+
+
+def idempotency_key(key: str) -> str:
+    return f"idempotency:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"

@@ -1,0 +1,85 @@
+"""Processed meetings (MeetingRecord JSON, never expiring) and their tier/title indexes."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from batch_core.models import MeetingRecord, Tier
+from batch_core.redis_server import get_client
+from batch_core.store.common import parse_time, storage
+from batch_core.store.keys import meeting_key, meeting_tier_key, meetings_key, title_key
+
+
+@storage
+def save_record(record: MeetingRecord) -> None:
+    """Store (or overwrite: ids are deterministic) a processed meeting and its indexes."""
+    tier = record.tier.value
+    processed = parse_time(record.processed_at) or datetime.now(timezone.utc)
+    pipe = get_client().pipeline(transaction=True)
+    pipe.set(meeting_key(tier, record.meeting_id), record.model_dump_json())
+    pipe.zadd(meetings_key(tier), {record.meeting_id: processed.timestamp()})
+    pipe.sadd(title_key(tier, record.title), record.meeting_id)
+    pipe.set(meeting_tier_key(record.meeting_id), tier)
+    pipe.execute()
+
+
+@storage
+def load_record(meeting_id: str) -> dict[str, Any] | None:
+    client = get_client()
+    tier = client.get(meeting_tier_key(meeting_id))
+    if not tier:
+        return None
+    raw = client.get(meeting_key(tier, meeting_id))
+    return json.loads(raw) if raw else None
+
+
+@storage
+def delete_record(meeting_id: str) -> bool:
+    record = load_record(meeting_id)
+    if record is None:
+        return False
+    tier = record["tier"]
+    pipe = get_client().pipeline(transaction=True)
+    pipe.delete(meeting_key(tier, meeting_id))
+    pipe.zrem(meetings_key(tier), meeting_id)
+    pipe.srem(title_key(tier, record["title"]), meeting_id)
+    pipe.delete(meeting_tier_key(meeting_id))
+    pipe.execute()
+    return True
+
+
+@storage
+def ids_with_title(tier: str, title: str) -> list[str]:
+    """Stored meetings whose normalised title matches, oldest first."""
+    client = get_client()
+    members = client.smembers(title_key(tier, title))
+    if not members:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for meeting_id in members:
+        pipe.zscore(meetings_key(tier), meeting_id)
+    scored = [(score, m) for m, score in zip(members, pipe.execute()) if score is not None]
+    return [m for _, m in sorted(scored)]
+
+
+@storage
+def recent_records(tiers: Iterable[Tier], limit: int,
+                   keep: Callable[[dict[str, Any]], bool] = lambda record: True,
+                   ) -> list[dict[str, Any]]:
+    """Newest processed meetings across tiers (full records) for which keep() is true."""
+    client = get_client()
+    scored: list[tuple[float, str, str]] = []
+    for tier in tiers:
+        for meeting_id, score in client.zrevrange(meetings_key(tier.value), 0, -1,
+                                                  withscores=True):
+            scored.append((score, tier.value, meeting_id))
+    scored.sort(reverse=True)
+    records = []
+    for start in range(0, len(scored), 200):
+        chunk = scored[start:start + 200]
+        raws = client.mget([meeting_key(t, m) for _, t, m in chunk])
+        records.extend(r for r in (json.loads(raw) for raw in raws if raw) if keep(r))
+        if len(records) >= limit:
+            break
+    return records[:limit]
