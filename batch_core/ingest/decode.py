@@ -5,6 +5,7 @@ Binary data (random bytes, images, executables renamed .vtt) is refused, not dec
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -45,13 +46,20 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return _checked(str(chosen)), chosen.encoding
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
+_SAMPLE_CHARS = 200_000
+
+
 def _checked(text: str) -> str:
-    """The text, unless control or unassigned characters show it is really binary."""
-    if not text:
+    """The text, unless control, private-use or unassigned characters show it is really binary."""
+    sample = text[:_SAMPLE_CHARS]
+    if not sample:
         return text
-    sample = text[:200_000]
-    odd = sum(1 for ch in sample
-              if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs"))
-    if odd > _MAX_CONTROL_SHARE * len(sample) or "\x00" in sample:
+    if "\x00" in sample:
+        raise IngestError(NOT_TEXT)
+    odd = len(_CONTROLS.findall(sample))
+    if not sample.isascii():  # unassigned code points: rare in text, common in decoded noise
+        odd += sum(1 for ch in sample[:20_000] if ord(ch) > 0x9F and unicodedata.category(ch) == "Cn")
+    if odd > _MAX_CONTROL_SHARE * len(sample):
         raise IngestError(NOT_TEXT)
     return text
