@@ -120,7 +120,9 @@ preview = build_preview(report, tier, cfg.min_transcript_words,
 st.subheader("Preview")
 st.caption("Untick rows to leave them out; titles can be edited. Nothing is processed until you "
            "click Process All.")
-editor_key = "preview_" + hashlib.sha1(repr((generation, signature, tier, overrides)).encode()).hexdigest()[:12]
+# Keyed on the upload only: a keyed fixed-row editor keeps its edits when values change, so
+# switching the tier (which re-checks duplicates) keeps the titles and ticks the user set.
+editor_key = "preview_" + hashlib.sha1(repr((generation, signature)).encode()).hexdigest()[:12]
 edited = st.data_editor(
     preview.frame, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
     column_order=["Include", "File", "Format", "Check", "Title", "Words", "Duration", "Speakers",

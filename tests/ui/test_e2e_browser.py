@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
-    ROOT, chromium_page, drop_files, full_screenshot, require_chromium, streamlit_server,
+    ROOT, chromium_page, drop_files, free_port, full_screenshot, require_chromium, streamlit_server,
     table_rows, wait_for_rows, wait_idle,
 )
 
@@ -113,6 +113,11 @@ def test_upload_process_monitor_and_read_in_a_real_browser(redis_url, tmp_path):
             assert pii not in page_text, f"planted PII {pii!r} is visible on the meeting page"
         full_screenshot(page, ARTIFACTS / "3_meeting.png")
 
+        page.get_by_role("tab", name="Sentiment").click()
+        page.locator('[data-testid="stVegaLiteChart"]').last.wait_for()
+        page.wait_for_timeout(500)  # let Vega finish drawing before the picture
+        full_screenshot(page, ARTIFACTS / "3b_meeting_sentiment.png")
+
         page.get_by_role("tab", name="Transcript").click()
         page.wait_for_timeout(300)
         transcript_text = page.inner_text('[data-testid="stMain"]')
@@ -127,3 +132,17 @@ def test_upload_process_monitor_and_read_in_a_real_browser(redis_url, tmp_path):
         recent = wait_for_rows(page, lambda rows: len(rows) == 1)
         assert recent[0]["Batch"] == batch_id and recent[0]["Completed"] == "3", recent
         full_screenshot(page, ARTIFACTS / "0_home.png")
+
+
+def test_redis_down_shows_a_friendly_page_in_the_browser(tmp_path):
+    require_chromium()
+    env = {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0", "LLM_PROVIDER": "local",
+           "BATCH_DATA_DIR": str(tmp_path), "BATCH_REDIS_TIMEOUT_SECONDS": "0.5"}
+    with streamlit_server(env) as base, chromium_page() as page:
+        for path in ("", "/Batches"):
+            page.goto(f"{base}{path}")
+            page.get_by_text("The batch store is not reachable right now").wait_for()
+            wait_idle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert "Traceback" not in page.inner_text("body")
+        full_screenshot(page, ARTIFACTS / "5_redis_down.png")

@@ -129,3 +129,19 @@ def test_exports_include_insights_of_completed_meetings_only():
     csv_text = rows_csv(ROWS)
     assert csv_text.splitlines()[0].startswith("index,title,status")
     assert "Provider timed out after 3 attempts" in csv_text
+
+
+def test_preview_flags_titles_repeated_inside_one_upload():
+    from batch_core.ingest import load_files
+    from ui.preview import build_preview, selected_meetings
+
+    text = ("Alice: " + "we talked about the plan and the budget today " * 5).encode()
+    report = load_files([("sync.txt", text), ("sync.md", text), ("x.pdf", b"%PDF")])
+    preview = build_preview(report, "ordinary", 20, lambda title, tier: None)
+    checks = list(preview.frame["Check"])
+    assert checks[0] == "ok"
+    assert checks[1].startswith("duplicate of another file in this upload")
+    assert checks[2].startswith("unreadable: ")
+    chosen = selected_meetings(preview.frame.assign(Include=True), preview.parsed, "sensitive")
+    assert [m["tier"] for m in chosen.meetings] == ["sensitive", "sensitive"]
+    assert len(chosen.notes) == 1 and chosen.notes[0].startswith("x.pdf: cannot be processed")

@@ -53,3 +53,20 @@ def test_redis_down_shows_the_friendly_message(page, env):
         assert_clean(at)
     assert any("not reachable" in e.value for e in at.error), texts(at)
     assert not at.exception
+
+
+def test_home_shows_active_batches_with_progress_and_keeps_refreshing(fake_llm, env):
+    import batch_core as core
+
+    fake_llm.default.delay = 2.0
+    env(BATCH_MAX_WORKERS=1)
+    batch = core.submit([meeting("Slow A"), meeting("Slow B")])
+    at = open_page()
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}["Active batches"] == "1"
+    bars = [p for p in at.progress if batch["batch_id"] in p.proto.text]
+    assert len(bars) == 1 and bars[0].value < 100
+    assert "No batch is running" not in texts(at)
+    core.wait(batch["batch_id"], timeout=30, poll=0.1)
+    at.run()
+    assert "No batch is running" in texts(at)

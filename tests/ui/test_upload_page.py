@@ -124,10 +124,14 @@ def test_edited_title_and_unticked_row_are_respected():
     }
     at.run()
     assert_clean(at)
+    # Changing the tier re-checks duplicates but keeps the user's edits.
+    at.radio(key="upload_tier").set_value("sensitive").run()
+    assert at.button(key="process_all").label == "Process All (1)"
     at.button(key="process_all").click().run()
     assert_clean(at)
     batch = core.get(core.list_batches()[0]["batch_id"])
     assert [row["title"] for row in batch["results"]] == ["Roadmap review (final)"]
+    assert batch["results"][0]["tier"] == "sensitive"
 
 
 def test_duplicate_of_an_existing_meeting_is_flagged_for_the_chosen_tier():
