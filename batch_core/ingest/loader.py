@@ -1,6 +1,7 @@
 """The ingest entry points: uploaded (name, bytes) pairs, or paths on disk for the CLI."""
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ from batch_core.ingest.limits import Limits, TotalBudget, archive_too_large, fil
 from batch_core.ingest.names import UNNAMED, is_junk, strip_controls
 from batch_core.ingest.report import FileError, IgnoredMember, IngestReport
 
+log = logging.getLogger(__name__)
 
 UNSAFE_PATH = ("its path inside the archive was unsafe (absolute, `..` or control characters) "
                "and is shown cleaned; nothing was written to disk")
@@ -51,6 +53,9 @@ def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits:
         report.parsed.append(parse_file(name, leaf, data, hinted_format(leaf) or IngestFormat.TEXT, limits))
     except IngestError as exc:
         report.errors.append(FileError(name=name, reason=exc.reason))
+    except Exception as exc:  # a parser library's surprise must not sink the other files
+        log.exception("unexpected error while parsing %r", name)
+        report.errors.append(FileError(name=name, reason=f"could not be parsed ({type(exc).__name__}: {exc})"))
 
 
 def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:

@@ -152,3 +152,14 @@ def test_hidden_upload_names_are_ignored():
     report = load_files([("._meeting.vtt", b"\x00\x05\x16\x07"), (".DS_Store", b"Bud1"), GOOD])
     assert [(i.name, i.reason) for i in report.ignored] == [("._meeting.vtt", "hidden file"), (".DS_Store", "hidden file")]
     assert [p.name for p in report.parsed] == ["good.txt"] and report.errors == []
+
+
+def test_an_unexpected_parser_failure_is_contained(monkeypatch):
+    import batch_core.ingest.files as files
+
+    def explode(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(files, "parse_srt", explode)
+    assert _error_of("design.srt", fixture_bytes("2025-03-04_design-sync.srt")) == \
+        "could not be parsed (RuntimeError: boom)"
