@@ -35,6 +35,13 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
         if len(data) > limits.max_total_bytes:
             report.errors.append(FileError(name=name, reason=archive_too_large(len(data), limits).reason))
             return
+        _add_archive(report, name, data, limits, budget)
+        return
+    _add_parsed(report, name, leaf, data, limits)
+
+
+def _add_archive(report: IngestReport, name: str, data: bytes, limits: Limits, budget: TotalBudget) -> None:
+    try:
         for outcome in iter_archive(name, data, limits, budget):
             if isinstance(outcome, Member):
                 _add_parsed(report, outcome.name, outcome.leaf, outcome.data, limits)
@@ -44,8 +51,10 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
                 report.errors.append(outcome)
             else:
                 report.ignored.append(outcome)
-        return
-    _add_parsed(report, name, leaf, data, limits)
+    except Exception as exc:  # zipfile surprises end this archive only; what was read is kept
+        log.exception("unexpected error while reading archive %r", name)
+        report.errors.append(FileError(name=name, reason=f"archive could not be read to the end "
+                                                         f"({type(exc).__name__}: {exc})"))
 
 
 def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits) -> None:
