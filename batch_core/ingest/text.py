@@ -96,21 +96,29 @@ def _header_match(line: str) -> tuple[str, float] | None:
 
 
 class _TurnCollector:
-    """Accumulates raw turns line by line; counts how many were opened by a speaker label."""
+    """Accumulates raw turns line by line.
+
+    Counts turns opened by a bare `Name: text` prefix (`loose`) apart from those opened with a
+    timestamp or a header line, which are never mistaken for prose.
+    """
 
     def __init__(self) -> None:
         self.turns: list[Turn] = []
         self.texts: list[list[str]] = []  # joined once at the end: no quadratic concatenation
-        self.labelled = 0
+        self.loose = 0
+        self.anchored = 0
         self.pending_start: float | None = None
         self.pending_end: float | None = None
 
-    def open(self, speaker: str | None, text: str = "", start: float | None = None) -> None:
+    def open(self, speaker: str | None, text: str = "", start: float | None = None,
+             anchored: bool = True) -> None:
         if start is None:
             start = self.pending_start
         end = self.pending_end if start == self.pending_start else None
         self.pending_start = self.pending_end = None
-        self.labelled += speaker is not None
+        if speaker is not None:
+            self.anchored += anchored
+            self.loose += not anchored
         self.turns.append(Turn.model_construct(speaker=speaker, text="", start=start, end=end))
         self.texts.append([text])
 
@@ -152,7 +160,7 @@ def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> 
         out.open(*(labelled or (None, rest)), start=start)
         return 0
     if (labelled := split_prefix(line)):
-        out.open(*labelled)
+        out.open(*labelled, anchored=out.pending_start is not None)
         return 0
     out.add(line)
     return 0
@@ -182,8 +190,8 @@ def parse_plain(text: str) -> list[Turn]:
     turns = out.finished()
     speakers = {t.speaker for t in turns if t.speaker}
     body_lines = sum(1 for line in lines[first:] if line.strip())
-    # One stray "Note: ..." line in prose is not a dialogue.
-    if speakers and len(speakers) < 2 and out.labelled * 10 < body_lines * 3:
+    # One stray "Note: ..." line in prose is not a dialogue (a timed or header turn always is).
+    if len(speakers) == 1 and not out.anchored and out.loose * 10 < body_lines * 3:
         return _as_prose(lines[first:])
     return merge_turns(turns)
 

@@ -105,3 +105,10 @@ def test_zoom_text_export_headers():
 
 def test_webvtt_after_blank_lines():
     assert _shape(parse_text("\n\nWEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>hi\n")) == [("A", "hi", 1.0)]
+
+
+def test_single_speaker_otter_memo_keeps_its_speaker():
+    text = "Alice Smith  0:02\n" + "\n".join(f"Point number {i} about the plan." for i in range(12))
+    turns = parse_text(text)
+    assert [(t.speaker, t.start) for t in turns] == [("Alice Smith", 2.0)]
+    assert turns[0].text.endswith("Point number 11 about the plan.")
