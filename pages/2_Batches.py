@@ -90,8 +90,9 @@ for column, state in zip(metric_columns, MeetingState):
     column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
 rate = throughput_per_min(batch)
 eta = eta_seconds(batch)
-metric_columns[-2].metric("Throughput", "—" if not rate else
-                          f"{rate:.0f}/min" if rate >= 10 else f"{rate:.1f}/min")
+metric_columns[-2].metric("Per minute", "—" if not rate else
+                          f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}",
+                          help="Throughput: meetings finished per minute since submission.")
 metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
 actions = st.columns(4)
@@ -146,9 +147,12 @@ for row in problems:
                      f"{escape_markdown(title[:80])}"):
         st.markdown("**Reason**")
         st.text(row.get("error") or "No reason was recorded.")
-        st.caption(f"Stage: {status_value(row.get('stage')) or '—'} · attempts: "
-                   f"{row.get('attempts', 0)} · took {fmt_ms(row.get('duration_ms'))} · "
-                   f"finished {fmt_time(row.get('finished_at'))}")
+        facts = [f"stage {status_value(row.get('stage'))}" if row.get("stage") else "",
+                 f"{row.get('attempts')} attempts" if row.get("attempts") else "",
+                 f"took {fmt_ms(row.get('duration_ms'))}" if row.get("duration_ms") else "",
+                 f"finished {fmt_time(row.get('finished_at'))}" if row.get("finished_at") else ""]
+        if any(facts):
+            st.caption(" · ".join(f for f in facts if f))
         if row.get("source_name"):
             st.text(f"File: {row['source_name']}")
         audit = row.get("audit") or []

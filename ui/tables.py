@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from batch_core.models import MeetingState
+from batch_core.models import MeetingState, Stage
 
 from ui.format import (
     STATUS_COLOURS,
@@ -252,8 +252,10 @@ def audit_frame(audit: Iterable[dict]) -> pd.DataFrame:
 
 def stage_timings_frame(row: dict) -> pd.DataFrame:
     """A failed/skipped row's own trail: how long each stage it reached took."""
+    order = {stage.value: position for position, stage in enumerate(Stage)}
+    timings = sorted((row.get("stage_ms") or {}).items(), key=lambda item: order.get(item[0], 99))
     return pd.DataFrame.from_records(
-        [{"Stage": stage, "Duration": fmt_ms(ms)} for stage, ms in (row.get("stage_ms") or {}).items()],
+        [{"Stage": stage, "Duration": fmt_ms(ms)} for stage, ms in timings],
         columns=["Stage", "Duration"])
 
 

@@ -154,6 +154,8 @@ def wait_for_rows(page, predicate, which: int = 0, timeout: float = 30.0) -> lis
 
 def full_screenshot(page, path: Path) -> None:
     """A screenshot of the whole page: grow the viewport to the app's height first."""
+    page.evaluate("() => { window.scrollTo(0, 0); const m = document.querySelector("
+                  "'[data-testid=\"stMain\"]'); if (m) m.scrollTop = 0; }")
     height = page.evaluate(
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
         " return m ? m.scrollHeight : document.body.scrollHeight; }")

@@ -32,6 +32,7 @@ def test_batches_page_shows_every_meeting_of_a_finished_batch():
     assert at.button(key="retry_failed").disabled
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["🟢 Completed"] == "2" and metrics["ETA"] == "done"
+    assert float(metrics["Per minute"]) > 0
 
 
 def test_query_parameter_selects_the_batch():

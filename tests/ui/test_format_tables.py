@@ -145,3 +145,11 @@ def test_preview_flags_titles_repeated_inside_one_upload():
     chosen = selected_meetings(preview.frame.assign(Include=True), preview.parsed, "sensitive")
     assert [m["tier"] for m in chosen.meetings] == ["sensitive", "sensitive"]
     assert len(chosen.notes) == 1 and chosen.notes[0].startswith("x.pdf: cannot be processed")
+
+
+def test_stage_timings_follow_the_pipeline_order():
+    from ui.tables import stage_timings_frame
+
+    frame = stage_timings_frame({"stage_ms": {"extract": 48.0, "parse": 5.0, "redact": 20.0}})
+    assert list(frame["Stage"]) == ["parse", "redact", "extract"]
+    assert list(frame["Duration"]) == ["5 ms", "20 ms", "48 ms"]
