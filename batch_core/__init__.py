@@ -6,6 +6,8 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+import redis
+
 from batch_core import redis_server, runner, store
 from batch_core.config import settings
 from batch_core.models import BatchState, MeetingIn, MeetingState, Tier
@@ -18,7 +20,7 @@ from batch_core.worker import meeting_id_for
 __all__ = [
     "submit", "get", "list_batches", "cancel", "retry_failed", "get_meeting", "list_meetings",
     "delete_meeting", "find_duplicates", "engine_info", "health", "wait", "normalise_title",
-    "BatchError", "StorageUnavailable", "reset_for_tests",
+    "BatchError", "StorageUnavailable", "reset_for_tests", "fleet_info",
 ]
 
 _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
@@ -50,10 +52,11 @@ def submit(meetings: list[dict | MeetingIn], on_duplicate: str = "skip") -> dict
         normalise=normalise_title,
     )
     submitted_at = store.utc_now()
-    store.create_batch(batch_id, submitted_at, policy.value, runner.owner_id(),
-                       runner.lease_deadline(), plan.rows, plan.items)
+    owner, lease_until = runner.batch_owner()
+    store.create_batch(batch_id, submitted_at, policy.value, owner, lease_until, plan.rows,
+                       plan.items)
     if plan.items:
-        runner.get_runner().schedule(batch_id, sorted(plan.items))
+        runner.schedule(batch_id, sorted(plan.items))
     status = BatchState.PROCESSING if plan.items else BatchState.COMPLETED
     return {"batch_id": batch_id, "total": len(plan.rows), "status": status.value,
             "submitted_at": submitted_at}
@@ -106,6 +109,7 @@ def cancel(batch_id: str) -> dict[str, Any]:
     changed = store.bulk_transition(batch_id, (MeetingState.QUEUED,), MeetingState.CANCELED,
                                     {"finished_at": store.utc_now()}, mode="cancel",
                                     drop_item=True)
+    runner.unschedule(batch_id)
     return {**(get(batch_id) or {}), "canceled_now": len(changed)}
 
 
@@ -117,8 +121,8 @@ def retry_failed(batch_id: str) -> dict[str, Any]:
         {"error": None, "finished_at": None, "stage": None, "duration_ms": None}, mode="retry")
     if not changed:
         raise BatchError(f"Batch {batch_id} has no failed meetings to retry.")
-    store.set_owner(batch_id, runner.owner_id(), runner.lease_deadline())
-    runner.get_runner().schedule(batch_id, changed)
+    store.set_owner(batch_id, *runner.batch_owner())
+    runner.schedule(batch_id, changed)
     return {**(get(batch_id) or {}), "requeued": len(changed)}
 
 
@@ -215,6 +219,17 @@ def engine_info() -> dict[str, Any]:
     }
 
 
+def fleet_info() -> dict[str, Any]:
+    """RQ fleet status for the dashboard: {"executor", "queue", "queue_depth", "running",
+    "workers": [{name, hostname, pid, state, current_job, current_batch, current_index,
+    last_heartbeat, heartbeat_age_seconds, successful_jobs, failed_jobs}]}."""
+    from batch_core.executors.fleet_status import fleet_info as _fleet_info
+    try:
+        return _fleet_info()
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise redis_server.unavailable(exc) from exc
+
+
 def health() -> dict[str, Any]:
     _start_background()
     config = settings()
@@ -226,3 +241,5 @@ def reset_for_tests() -> None:
     """Drain this process's workers and forget cached clients (tests and settings changes)."""
     runner.reset(wait=True)
     redis_server.reset_client()
+    from batch_core.executors import rq_queue
+    rq_queue.reset_connection()

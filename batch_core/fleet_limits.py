@@ -74,13 +74,9 @@ return {tat, tat - now_ms}
 """
 
 
-# Moves to store.py (the home of every key name) once the engine's store lands.
-LLM_SLOTS_KEY = "fleet:llm:slots"
-LLM_RPM_KEY = "fleet:llm:rpm_tat"
-
-
-def _keys():
-    return LLM_SLOTS_KEY, LLM_RPM_KEY
+def _keys() -> tuple[str, str]:
+    from batch_core import store  # the home of every key name; late import keeps this light
+    return store.LLM_SLOTS_KEY, store.LLM_RPM_KEY
 
 
 def _client():
@@ -193,3 +189,10 @@ def provider_slot() -> Iterator[None]:
                 release_slot(token)
             except Exception as exc:  # the slot expires on its own within SLOT_TTL_SECONDS
                 log.warning("could not release an LLM concurrency slot: %s", exc)
+
+
+def install() -> None:
+    """Put `provider_slot` around every provider HTTP attempt of this process (the pipeline's
+    attempt-guard hook keeps the pipeline itself free of Redis). Idempotent."""
+    from batch_core.pipeline.retry import set_attempt_guard
+    set_attempt_guard(provider_slot)

@@ -132,7 +132,8 @@ def rpm_budget(base_env: dict[str, str], fake: FakeLLMServer, log_dir: Path, rpm
         window_end = first + seconds
         served = [r for r in list(fake.requests) if r.received_at < window_end and r.served == "ok"]
         for batch_id in batch_ids:
-            batch_core.cancel(batch_id)
+            if batch_core.get(batch_id)["status"] == "processing":
+                batch_core.cancel(batch_id)
         for batch_id in batch_ids:
             batch_core.wait(batch_id, timeout=60, poll=0.1)
     per_min = len(served) * 60.0 / seconds

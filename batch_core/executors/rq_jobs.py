@@ -33,9 +33,11 @@ def _requeue_interrupted(batch_id: str, index: int) -> bool:
 def process_meeting_job(batch_id: str, index: int) -> dict[str, Any] | None:
     """Run meeting `index` of `batch_id` unless it is no longer queued (canceled, done)."""
     from batch_core import store
+    from batch_core.fleet_limits import install as install_provider_limits
     from batch_core.runner import owner_id
     from batch_core.worker import process_meeting
 
+    install_provider_limits()
     job = get_current_job()
     if job is not None and job.retries_left is not None and job.retries_left < _max_retries():
         if _requeue_interrupted(batch_id, index):

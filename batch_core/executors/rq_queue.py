@@ -19,9 +19,7 @@ from rq.group import Group
 from rq.job import Job, JobStatus
 
 from batch_core.config import settings
-
-# Moves to store.py with the other key names once the engine's store lands.
-QUEUE_NAME = "batch-meetings"
+from batch_core.store import RQ_QUEUE_NAME as QUEUE_NAME
 
 JOB_FUNCTION = "batch_core.executors.rq_jobs.process_meeting_job"
 FAILURE_CALLBACK = "batch_core.executors.rq_jobs.on_job_failure"

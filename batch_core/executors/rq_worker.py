@@ -67,6 +67,8 @@ def run_workers(count: int, burst: bool = False, log_level: str = "INFO") -> int
     conn = rq_queue.connection()
     conn.ping()
     warm_up()
+    from batch_core.fleet_limits import install as install_provider_limits
+    install_provider_limits()
     if count <= 1:
         worker = FleetWorker([rq_queue.QUEUE_NAME], connection=conn)
         worker.work(burst=burst, logging_level=log_level, with_scheduler=False)

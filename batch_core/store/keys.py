@@ -45,3 +45,9 @@ def field(index: int) -> str:
 
 def idempotency_key(key: str) -> str:
     return f"idempotency:{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+
+
+# Fleet (BATCH_EXECUTOR=rq, LLM_MAX_CONCURRENCY, LLM_RPM). RQ keeps its own keys under "rq:".
+RQ_QUEUE_NAME = "batch-meetings"   # the RQ queue of meeting jobs (RQ key rq:queue:batch-meetings)
+LLM_SLOTS_KEY = "fleet:llm:slots"  # zset: provider-call slot holder -> expiry (ms, Redis clock)
+LLM_RPM_KEY = "fleet:llm:rpm_tat"  # string: the LLM_RPM budget's next free send time (ms)
