@@ -77,21 +77,22 @@ if batches:
 else:
     st.info("No batches yet.", icon=":material/inbox:")
 
+st.subheader("Failures in the last 24 h")
+if failures:
+    detailed = [guarded(core.get, b["batch_id"]) for b in failures[:10]]
+    st.dataframe(failed_rows_frame([b for b in detailed if b]), hide_index=True, width="stretch",
+                 column_config={"Reason": st.column_config.TextColumn(width="large")})
+else:
+    st.success("No failed meetings in the last 24 hours.", icon=":material/check_circle:")
+
 left, right = st.columns(2)
 with left:
     st.subheader("Meetings per tier")
-    totals = tier_totals(counts_by_tier)
-    st.bar_chart(totals, x="Tier", y="Meetings", horizontal=True, height=160)
+    st.bar_chart(tier_totals(counts_by_tier), x="Tier", y="Meetings", horizontal=True,
+                 height=180)
 with right:
-    st.subheader("Failures in the last 24 h")
-    if failures:
-        detailed = [guarded(core.get, b["batch_id"]) for b in failures[:10]]
-        st.dataframe(failed_rows_frame([b for b in detailed if b]), hide_index=True, width="stretch")
-    else:
-        st.success("No failed meetings in the last 24 hours.", icon=":material/check_circle:")
-
-st.subheader("Engine")
-st.dataframe([{"Setting": k, "Value": v} for k, v in engine_summary(info)], hide_index=True,
-             width="stretch")
-st.caption(f"Redis: {health.get('redis', '?')} · {len(batches)} batches kept "
-           f"(finished batches expire after {int(info.get('result_ttl_seconds') or 0) // 3600} h)")
+    st.subheader("Engine")
+    st.dataframe([{"Setting": k, "Value": v} for k, v in engine_summary(info)], hide_index=True,
+                 width="stretch")
+    st.caption(f"Redis: {health.get('redis', '?')} · {len(batches)} batches kept (finished "
+               f"batches expire after {int(info.get('result_ttl_seconds') or 0) // 3600} h)")

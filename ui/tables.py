@@ -146,13 +146,13 @@ def failed_rows_frame(batches: Iterable[dict]) -> pd.DataFrame:
             if status_value(row.get("status")) != MeetingState.FAILED.value:
                 continue
             records.append({
-                "Batch": str(batch.get("batch_id")),
                 "Title": str(row.get("title") or ""),
-                "Stage": status_value(row.get("stage")) or "—",
-                "When": fmt_time(row.get("finished_at")),
                 "Reason": short_error(row.get("error"), limit=140),
+                "Stage": status_value(row.get("stage")) or "—",
+                "Batch": str(batch.get("batch_id")),
+                "When": fmt_time(row.get("finished_at")),
             })
-    return pd.DataFrame.from_records(records, columns=["Batch", "Title", "Stage", "When", "Reason"])
+    return pd.DataFrame.from_records(records, columns=["Title", "Reason", "Stage", "Batch", "When"])
 
 
 def throughput_series(rows: Iterable[dict], submitted_at: object) -> pd.DataFrame:

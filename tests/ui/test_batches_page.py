@@ -45,20 +45,23 @@ def test_query_parameter_selects_the_batch():
 
 
 def test_cancel_button_cancels_the_queued_meetings(fake_llm, env):
-    fake_llm.default.delay = 3.0  # the first meeting stays in flight while we click
+    fake_llm.default.delay = 5.0  # the first meeting stays in flight while we click
     env(BATCH_MAX_WORKERS=1)
     batch = core.submit([meeting(f"Meeting {n}") for n in range(4)])
     at = open_page(PAGE, query={"batch": batch["batch_id"]})
     assert_clean(at)
     cancel = at.button(key="cancel_batch")
     assert not cancel.disabled
+    queued = core.get(batch["batch_id"])["queued"]
+    assert queued >= 2, "the page took longer than the fake provider's delay to open"
     cancel.click().run()
     assert_clean(at)
     after = core.get(batch["batch_id"])
-    assert after["canceled"] == 3, after
-    assert "3 queued meetings canceled" in texts(at)
+    assert after["canceled"] == queued and after["queued"] == 0, after
+    assert f"{queued} queued meetings canceled" in texts(at)
     final = core.wait(batch["batch_id"], timeout=30, poll=0.1)
-    assert final["status"] == "canceled" and final["canceled"] == 3
+    assert final["status"] == "canceled" and final["canceled"] == queued
+    assert final["completed"] == 4 - queued
 
 
 def test_retry_button_requeues_failed_meetings_and_details_show_the_reason(fake_llm):
@@ -86,7 +89,7 @@ def test_retry_button_requeues_failed_meetings_and_details_show_the_reason(fake_
 
 
 def test_page_refreshes_only_while_the_batch_is_active(fake_llm):
-    fake_llm.default.delay = 1.5
+    fake_llm.default.delay = 4.0  # longer than opening the page on a busy machine
     batch = core.submit([meeting("Slow one")])
     at = open_page(PAGE)
     assert_clean(at)

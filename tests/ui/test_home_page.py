@@ -58,7 +58,7 @@ def test_redis_down_shows_the_friendly_message(page, env):
 def test_home_shows_active_batches_with_progress_and_keeps_refreshing(fake_llm, env):
     import batch_core as core
 
-    fake_llm.default.delay = 2.0
+    fake_llm.default.delay = 3.0  # the batch must still run while the page opens
     env(BATCH_MAX_WORKERS=1)
     batch = core.submit([meeting("Slow A"), meeting("Slow B")])
     at = open_page()
@@ -70,3 +70,18 @@ def test_home_shows_active_batches_with_progress_and_keeps_refreshing(fake_llm, 
     core.wait(batch["batch_id"], timeout=30, poll=0.1)
     at.run()
     assert "No batch is running" in texts(at)
+
+
+def test_home_lists_failed_meetings_of_the_last_day_with_their_reason(fake_llm):
+    from tests.fakes.llm_server import FakeResponse
+
+    fake_llm.plan = lambda request: (FakeResponse.error(400) if request.title == "Doomed meeting"
+                                     else None)
+    batch = submit_and_wait([meeting("Doomed meeting"), meeting("Fine meeting")])
+    assert batch["failed"] == 1 and batch["completed"] == 1
+    at = open_page()
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}["Failed meetings (24 h)"] == "1"
+    failures = at.dataframe[1].value
+    assert list(failures["Title"]) == ["Doomed meeting"]
+    assert "400" in failures.loc[0, "Reason"]
