@@ -70,3 +70,15 @@ def test_the_local_provider_is_deterministic():
     first = run(meeting(sample("03_marketing_budget_q3.txt"))).insights
     second = run(meeting(sample("03_marketing_budget_q3.txt"))).insights
     assert first == second
+
+
+def test_a_very_long_unpunctuated_utterance_is_scored_in_pieces():
+    from batch_core.pipeline.sentiment import PIECE_WORDS, speaker_sentiment, utterance_score
+    from batch_core.models import Turn
+    happy = "this is a great and wonderful plan and I love how helpful everyone was " * 400
+    assert len(happy.split()) > 50 * PIECE_WORDS
+    assert utterance_score(happy) > 0.5
+    [result] = speaker_sentiment([Turn(speaker="Ann", text=happy), Turn(speaker="Ann", text="Terrible, awful.")])
+    assert result.utterances == 2
+    # Each utterance counts once, however long: the short negative one pulls the mean well down.
+    assert result.mean_score < utterance_score(happy) - 0.3

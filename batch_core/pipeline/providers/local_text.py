@@ -46,13 +46,17 @@ class Sentence:
     text: str
 
 
+# Unpunctuated speech-to-text output can be one endless "sentence": rules look at windows instead.
+MAX_SENTENCE_WORDS = 60
+
+
 def split_sentences(turns: list[Turn]) -> list[Sentence]:
     sentences = []
     for index, turn in enumerate(turns):
         for piece in _SENTENCE_END.split(turn.text.strip()):
-            piece = piece.strip()
-            if piece:
-                sentences.append(Sentence(index, turn.speaker, piece))
+            words = piece.split()
+            for start in range(0, len(words), MAX_SENTENCE_WORDS):
+                sentences.append(Sentence(index, turn.speaker, " ".join(words[start:start + MAX_SENTENCE_WORDS])))
     return sentences
 
 
