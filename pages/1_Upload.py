@@ -13,7 +13,8 @@ from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_set
 from ui.format import escape_markdown
 from ui.preview import build_preview, selected_meetings, split_into_batches, upload_signature
 
-ACCEPTED_TYPES = ["vtt", "srt", "txt", "md", "docx", "zip"]
+# What ingest reads (batch_core.ingest.detect); anything else is refused by the widget itself.
+ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "zip"]
 PASTED_NAME = "pasted transcript.txt"
 TIER_HELP = {
     Tier.ORDINARY.value: "Processed as is: the transcript and its insights are stored unchanged.",
