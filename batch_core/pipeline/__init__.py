@@ -53,9 +53,9 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
 
     speakers = speakers_in_order(turns)
     transcript = render_turns(turns)
-    provider = get_provider(config)
-    on_stage(Stage.EXTRACT)
+    on_stage(Stage.EXTRACT)  # may block (fleet limits) or raise ProviderAuthError (key gate)
     with audited(audit, Stage.EXTRACT.value) as detail:
+        provider = get_provider(config)
         detail.update(provider=provider.name, model=provider.model)
         try:
             extraction = provider.extract(ExtractionRequest(

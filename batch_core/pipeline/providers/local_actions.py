@@ -20,7 +20,7 @@ ACTION_VERBS = (
     "speak start submit summarise summarize sync take talk test update upload verify write "
     "double arrange deliver release merge deploy refund report train onboard hire interview raise open "
     "present explain mark cover do chase tell inform propose block hold pay transfer approve remove "
-    "draw reach change walk export brief make restack pull"
+    "draw reach change walk export brief make restack pull lead join"
 ).split()
 _VERB = r"(?:" + "|".join(ACTION_VERBS) + r")\b"
 _ADVERBS = (r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to|"

@@ -12,6 +12,7 @@ _STRONG = re.compile(
     r"(?:agreed|decided|settled|final)|decision (?:is|was)|(?:final|the) decision|we(?:'re| are) "
     r"(?:locking in|committing to)|settled on|signed off on|agreed (?:then|that|to|on)|"
     r"decided (?:to|that|on|we)|that's decided|that's settled|(?:the|my|our) call is|"
+    r"(?:is|are) (?:hereby )?approved|approved as|(?:that's|motion|it's) carried|carried unanimously|"
     r"^agreed,\s+(?:\w+\s+){1,6}(?:should|will|won't|must|shouldn't|stays|keep)\b)",
     re.IGNORECASE)
 _MEDIUM = re.compile(
@@ -19,15 +20,16 @@ _MEDIUM = re.compile(
     r"(?:to go )?with|go with option|we(?:'ll| will) (?:stick|keep) with|let's do (?:that|it|option)|"
     r"we(?:'re| are) (?:going|moving) (?:ahead|forward) with|going forward,? we|"
     r"let's (?:plan|use|keep|move|switch|postpone|push|drop|cancel|schedule|make|hold|run|bring|split|"
-    r"replace|add|do both|stick|adopt|try)\b(?! on)|we keep\b)",
+    r"replace|add|do both|stick|adopt|try)\b(?! on)|we keep\b|the plan is\b)",
     re.IGNORECASE)
 _NOT_DECIDED = re.compile(
     r"\b(?:not|n't|never|yet to|before we|if we|once we|until we|need to|have to|whether)\s+"
     r"(?:\w+\s+){0,2}(?:decide|decided|agree|agreed|settle|go with)", re.IGNORECASE)
 _STILL_OPEN = re.compile(r"\b(?:open|pending|unclear|undecided|depends on|until we)\b", re.IGNORECASE)
 # "That's decided." confirms the sentence before it, which carries the content.
-_BARE_CONFIRMATION = re.compile(r"^(?:so\s+)?(?:that's|that is|it's|it is)\s+(?:decided|settled|agreed|final)$"
-                                r"|^(?:decided|settled|agreed)$", re.IGNORECASE)
+_BARE_CONFIRMATION = re.compile(
+    r"^(?:so\s+)?(?:that's|that is|it's|it is|motion)\s+(?:decided|settled|agreed|final|carried)$"
+    r"|^(?:decided|settled|agreed|carried)$", re.IGNORECASE)
 _AGREEMENT = re.compile(
     r"^(?:agreed|sounds good|sounds great|yes|yep|yeah|\+1|works for me|fine by me|makes sense|"
     r"i agree|same|perfect|sure|ok|okay|good|great|deal|let's do it|absolutely|fair enough)\b",
@@ -43,6 +45,16 @@ def _deciders(sentence: Sentence, turns: list[Turn]) -> list[str]:
     return deciders
 
 
+def _confirmed_statement(sentences: list[Sentence], position: int) -> str:
+    """The closest earlier statement of the same turn ("…All in favour? That's carried.")."""
+    turn = sentences[position].turn_index
+    for earlier in reversed(sentences[max(0, position - 4):position]):
+        text = strip_filler(earlier.text)
+        if earlier.turn_index == turn and not text.endswith("?") and len(text.split()) >= 6:
+            return text
+    return ""
+
+
 def extract_decisions(sentences: list[Sentence], turns: list[Turn]) -> list[Decision]:
     decisions: list[Decision] = []
     seen: set[str] = set()
@@ -53,9 +65,10 @@ def extract_decisions(sentences: list[Sentence], turns: list[Turn]) -> list[Deci
         strong = _STRONG.search(text)
         if not strong and not _MEDIUM.search(text):
             continue
-        if _BARE_CONFIRMATION.match(text.rstrip(".!")) and position > 0 \
-                and sentences[position - 1].turn_index == sentence.turn_index:
-            text = strip_filler(sentences[position - 1].text)
+        if _BARE_CONFIRMATION.match(text.rstrip(".!")):
+            text = _confirmed_statement(sentences, position)
+            if not text:
+                continue
         decision_text = clean_clause(text, limit=240)
         if len(decision_text.split()) < 4 or decision_text.lower() in seen:
             continue

@@ -30,7 +30,8 @@ _UNSURE = re.compile(
     r"take (?:it|that|this) offline|next time|think about it|question for|not (?:our|my) call|"
     r"let's not|not decide|decide later|leave it open|ask (?:the|someone))\b", re.IGNORECASE)
 # "What if we…?", "How about…?" propose rather than ask.
-_PROPOSAL = re.compile(r"^(?:what if|how about|why don't we|shall we|should we just|could we maybe)\b", re.IGNORECASE)
+_PROPOSAL = re.compile(r"^(?:what if|how about|why don't we|shall we|should we just|could we maybe|maybe)\b",
+                       re.IGNORECASE)
 # A question answered by its own asker ("Why? Because…") is rhetorical.
 _SELF_ANSWER = re.compile(r"^(?:because|yes|no|well|the answer|simple|easy|obviously)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:it|this|that|they|them|those|these)\b", re.IGNORECASE)
