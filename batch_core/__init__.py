@@ -116,12 +116,13 @@ def cancel(batch_id: str) -> dict[str, Any]:
 def retry_failed(batch_id: str) -> dict[str, Any]:
     """Re-queue only the failed meetings of the batch and run them in this process."""
     _existing(batch_id)
+    # Own it (fresh lease) before it turns processing again, so no other process adopts it.
+    store.set_owner(batch_id, *runner.batch_owner())
     changed = store.bulk_transition(
         batch_id, (MeetingState.FAILED,), MeetingState.QUEUED,
         {"error": None, "finished_at": None, "stage": None, "duration_ms": None}, mode="retry")
     if not changed:
         raise BatchError(f"Batch {batch_id} has no failed meetings to retry.")
-    store.set_owner(batch_id, *runner.batch_owner())
     runner.schedule(batch_id, changed)
     return {**(get(batch_id) or {}), "requeued": len(changed)}
 

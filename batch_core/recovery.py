@@ -100,17 +100,13 @@ def run_tracked(batch_id: str, index: int) -> MeetingState | None:
 
     The runner calls tracker.scheduled(batch_id, index) when it queues this task.
     """
-    from batch_core.provider_gate import gate
     from batch_core.worker import process_meeting
 
     with tracker.running(batch_id, index):
         if tracker.is_lost(batch_id):
             return None  # left queued: settle() fails it once Redis is back
         redis_retry.forget_thread_loss()
-        try:
-            state = process_meeting(batch_id, index)
-        finally:
-            gate.passed()  # a probe that did not end in a key rejection opens the gate
+        state = process_meeting(batch_id, index)
         if redis_retry.thread_lost_storage():
             tracker.mark_lost(batch_id)
     return state

@@ -64,13 +64,14 @@ class Runner:
 
     def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
         """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""
-        from batch_core.worker import process_meeting
+        from batch_core.recovery import run_tracked, tracker
 
         count = 0
         with self._lock:
             self._owned.add(batch_id)
             for index in indexes:
-                future = self._executor.submit(process_meeting, batch_id, index)
+                tracker.scheduled(batch_id, index)  # so recovery knows a task will come
+                future = self._executor.submit(run_tracked, batch_id, index)
                 self._futures.add(future)
                 future.add_done_callback(self._forget)
                 count += 1
@@ -101,7 +102,16 @@ class Runner:
                 if not still_ours:  # finished, expired, or adopted by another process
                     with self._lock:
                         self._owned.discard(batch_id)
+            self._recover_quietly()
             self._resume_quietly()
+
+    def _recover_quietly(self) -> None:
+        """Settle batches hit by a long Redis outage; re-queue our meetings whose state was lost."""
+        from batch_core import recovery
+        try:
+            recovery.scan(self)
+        except Exception as exc:
+            log.warning("recovery scan failed: %s", exc)
 
     def _resume_quietly(self) -> None:
         if self._stopping.is_set() or not auto_resume:

@@ -13,6 +13,7 @@ from typing import Any
 
 from batch_core import store
 from batch_core.models import (DuplicatePolicy, MeetingRecord, MeetingState, Stage)
+from batch_core.provider_gate import gate
 try:  # the durability module rides out short Redis outages; without it, fail at once
     from batch_core.redis_retry import call_with_retry
 except ImportError:  # pragma: no cover
@@ -52,6 +53,11 @@ class _StageClock:
         call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
                         MeetingState.PROCESSING,
                         {"stage": self._current.value, "stage_ms": self.stage_ms}, owner=owner_id())
+        # Until a key has worked once, one provider call at a time finds out if it is valid.
+        if self._current is Stage.EXTRACT:
+            gate.enter(self.batch_id)
+        else:
+            gate.passed()
 
     def finish(self) -> dict[str, float]:
         self._close_current()
@@ -110,6 +116,8 @@ def process_meeting(batch_id: str, index: int) -> MeetingState | None:
     except Exception:  # never let a pool thread die silently
         log.exception("meeting %s of batch %s could not be finished", index, batch_id)
         return None
+    finally:
+        gate.passed()  # a key probe that did not end in a rejection opens the gate
 
 
 def _process(batch_id: str, index: int) -> MeetingState | None:
@@ -135,6 +143,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         call_with_retry(store.save_record, record)
         _remove_replaced(record, batch_id)
     except ProviderAuthError as exc:
+        gate.rejected(batch_id, str(exc))  # waiting meetings of this batch fail without a call
         _fail(batch_id, index, str(exc), started, clock, exc.attempts)
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED
