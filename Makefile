@@ -20,7 +20,7 @@ venv: $(STAMP)
 
 # Debian's Chromium for the end-to-end browser test (Playwright never downloads a browser here).
 chromium:
-	@test -x $(CHROMIUM) || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || { echo "Could not install Debian's chromium (needs root and apt)"; exit 1; }; }
+	@test -x $(CHROMIUM) || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null) || { echo "Could not install Debian's chromium (needs root and apt)"; exit 1; }; }
 
 run: $(STAMP)
 	LLM_PROVIDER=$${LLM_PROVIDER:-local} $(VENV)/bin/streamlit run dashboard.py \
