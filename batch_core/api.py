@@ -66,12 +66,20 @@ def _field_name(location: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _describe(error: dict) -> dict:
+    location = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "malformed")
+        return {"field": "body", "message": f"not valid JSON ({reason}, at character "
+                                            f"{location[-1] if location else '?'})"}
+    return {"field": _field_name(location),
+            "message": error.get("msg", "").removeprefix("Value error, ")}
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_name(tuple(e.get("loc", ()))),
-                   "message": e.get("msg", "").removeprefix("Value error, ")}
-                  for e in exc.errors()]
+        errors = [_describe(e) for e in exc.errors()]
         shown = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         return _error(422, f"Invalid request: {shown}{more}", errors)

@@ -60,6 +60,7 @@ def test_missing_meetings_and_bad_policy_are_422(client):
 def test_malformed_json_is_422_without_a_trace(client):
     response = client.post(BATCH, content=b'{"meetings": [', headers={"Content-Type": "application/json"})
     assert response.status_code == 422
+    assert "body: not valid JSON" in response.json()["detail"]
     assert "Traceback" not in response.text and "File \"" not in response.text
 
 
