@@ -42,12 +42,13 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         detail.update(turns=len(turns), speakers=len(speakers_in_order(turns)), words=word_count(turns))
 
     counts: dict[str, int] = {}
+    prompt_title = meeting.title  # what the provider sees; the record keeps the title as submitted
     if sensitive:
         on_stage(Stage.REDACT)
         with audited(audit, Stage.REDACT.value) as detail:
             from batch_core.pipeline.redact import redact_turns  # Presidio is slow to import
-            redaction = redact_turns(turns)
-            turns, counts = redaction.turns, redaction.counts
+            redaction = redact_turns(turns, title=meeting.title)
+            turns, counts, prompt_title = redaction.turns, redaction.counts, redaction.title
             detail.update(engine="presidio", counts=counts, total=sum(counts.values()),
                           speakers_labelled=len(redaction.speaker_labels))
 
@@ -59,7 +60,7 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         detail.update(provider=provider.name, model=provider.model)
         try:
             extraction = provider.extract(ExtractionRequest(
-                title=meeting.title, turns=turns, transcript=transcript, speakers=speakers,
+                title=prompt_title, turns=turns, transcript=transcript, speakers=speakers,
                 meeting_date=meeting.meeting_date))
         except MeetingFailed as exc:
             detail.update(attempts=exc.attempts, retries=exc.retries, error=str(exc))

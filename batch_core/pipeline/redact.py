@@ -100,6 +100,7 @@ class Redaction:
     turns: list[Turn]
     speaker_labels: dict[str, str]  # original name -> SPEAKER_n (stays in process memory only)
     counts: dict[str, int] = field(default_factory=dict)
+    title: str | None = None  # the meeting title, redacted the same way (it is sent to providers)
 
 
 def _name_recognizers(speakers: list[str]) -> list[PatternRecognizer]:
@@ -118,30 +119,40 @@ def _name_recognizers(speakers: list[str]) -> list[PatternRecognizer]:
     return recognizers
 
 
-def redact_turns(turns: list[Turn]) -> Redaction:
-    """Replace PII in every utterance and speakers by SPEAKER_n labels, in order of first appearance."""
+class _MeetingRedactor:
+    """The shared engines plus this meeting's speaker deny-list and labels."""
+
+    def __init__(self, speakers: list[str]) -> None:
+        self.labels = {name: f"SPEAKER_{i}" for i, name in enumerate(speakers, start=1)}
+        self.counts: Counter[str] = Counter()
+        self._recognizers = _name_recognizers(speakers)
+        self._name_map = build_name_map(speakers)
+        self._analyzer, self._anonymizer = engines()
+        self._operators = {PERSON: OperatorConfig("custom", {"lambda": self._person_label}),
+                           "DEFAULT": OperatorConfig("replace")}
+
+    def _person_label(self, matched: str) -> str:
+        speaker = self._name_map.get(" ".join(matched.split()).lower())
+        return self.labels[speaker] if speaker else "<PERSON>"
+
+    def text(self, text: str) -> str:
+        results: list[RecognizerResult] = self._analyzer.analyze(
+            text=text, language=LANGUAGE, entities=ENTITIES + [PERSON], ad_hoc_recognizers=self._recognizers)
+        if not results:
+            return text
+        outcome = self._anonymizer.anonymize(text=text, analyzer_results=results, operators=self._operators)
+        self.counts.update(item.entity_type for item in outcome.items)
+        return outcome.text
+
+
+def redact_turns(turns: list[Turn], title: str | None = None) -> Redaction:
+    """Replace PII in every utterance (and the title) and speakers by SPEAKER_n labels, numbered in
+    order of first appearance. Counts cover the utterances only."""
     speakers = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
-    labels = {name: f"SPEAKER_{i}" for i, name in enumerate(speakers, start=1)}
-    recognizers = _name_recognizers(speakers)
-    name_map = build_name_map(speakers)
-    analyzer, anonymizer = engines()
-
-    def person_label(matched: str) -> str:
-        speaker = name_map.get(" ".join(matched.split()).lower())
-        return labels[speaker] if speaker else "<PERSON>"
-
-    operators = {PERSON: OperatorConfig("custom", {"lambda": person_label}),
-                 "DEFAULT": OperatorConfig("replace")}
-    counts: Counter[str] = Counter()
-    redacted = []
-    for turn in turns:
-        results: list[RecognizerResult] = analyzer.analyze(
-            text=turn.text, language=LANGUAGE, entities=ENTITIES + [PERSON], ad_hoc_recognizers=recognizers)
-        text = turn.text
-        if results:
-            outcome = anonymizer.anonymize(text=turn.text, analyzer_results=results, operators=operators)
-            text = outcome.text
-            counts.update(item.entity_type for item in outcome.items)
-        redacted.append(turn.model_copy(update={"text": text, "speaker": labels.get(turn.speaker, turn.speaker)
-                                                if turn.speaker else None}))
-    return Redaction(turns=redacted, speaker_labels=labels, counts=dict(sorted(counts.items())))
+    redactor = _MeetingRedactor(speakers)
+    redacted = [turn.model_copy(update={"text": redactor.text(turn.text),
+                                        "speaker": redactor.labels.get(turn.speaker) if turn.speaker else None})
+                for turn in turns]
+    counts = dict(sorted(redactor.counts.items()))
+    return Redaction(turns=redacted, speaker_labels=redactor.labels, counts=counts,
+                     title=redactor.text(title) if title is not None else None)

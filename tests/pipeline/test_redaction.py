@@ -28,9 +28,10 @@ PLANTED = {
 }
 
 
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
 @pytest.mark.parametrize("name", sorted(PLANTED))
-def test_planted_pii_never_reaches_the_provider_nor_the_record(fake_llm, name):
-    server = fake_llm.use("openai")
+def test_planted_pii_never_reaches_the_provider_nor_the_record(fake_llm, name, provider):
+    server = fake_llm.use(provider)
     record = run(meeting(sample(name), tier="sensitive", title="Confidential review"))
     sent = server.all_request_text()
     stored = record.model_dump_json()
@@ -42,6 +43,16 @@ def test_planted_pii_never_reaches_the_provider_nor_the_record(fake_llm, name):
     assert record.redacted is True
     assert all(s.startswith("SPEAKER_") for s in record.speakers)
     assert record.redaction_counts.get("PERSON", 0) > 0
+
+
+def test_the_title_is_redacted_before_it_is_sent(fake_llm):
+    server = fake_llm.use("anthropic")
+    record = run(meeting(sample("04_hr_return_to_work_sensitive.txt"), tier="sensitive",
+                         title="Return to work: Jonas Berg (jonas.berg.private@gmail.com)"))
+    sent = server.all_request_text()
+    assert "Jonas" not in sent and "gmail" not in sent
+    assert server.requests[0].title == "Return to work: SPEAKER_2 (<EMAIL_ADDRESS>)"  # Jonas speaks second
+    assert record.title.startswith("Return to work: Jonas Berg")  # the stored title stays as submitted
 
 
 def test_counts_per_entity_type_are_recorded_in_the_audit(fake_llm):
