@@ -12,6 +12,7 @@ from batch_core.models import Insights
 from batch_core.pipeline.faults import ProviderFault
 
 SCHEMA_NAME = "meeting_insights"
+PRIORITIES = ("low", "medium", "high")
 
 
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
@@ -24,17 +25,34 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
+# Strict structured output on some OpenAI-compatible servers rejects these; pydantic still checks
+# them on the answer, and the range is kept in words for the model.
+_VALIDATION_ONLY = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+                    "pattern", "format")
+
+
 def _strict(node: Any) -> Any:
     """Strict structured-output rules: every property required, no extras, no defaults/titles."""
-    if isinstance(node, dict):
-        node = {k: _strict(v) for k, v in node.items() if k not in ("title", "default")}
-        if node.get("type") == "object" and "properties" in node:
-            node["required"] = list(node["properties"])
-            node["additionalProperties"] = False
-        return node
     if isinstance(node, list):
         return [_strict(v) for v in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    if "minimum" in node and "maximum" in node and "description" not in node:
+        node = {**node, "description": f"a number from {node['minimum']} to {node['maximum']}"}
+    strict = {}
+    for key, value in node.items():
+        if key in ("title", "default", *_VALIDATION_ONLY):
+            continue
+        if key == "properties":  # a mapping of field names, not schema keywords: keep every name
+            strict[key] = {name: _strict(sub) for name, sub in value.items()}
+        else:
+            strict[key] = _strict(value)
+    if strict.get("type") == "object" and "properties" in strict:
+        strict["required"] = list(strict["properties"])
+        strict["additionalProperties"] = False
+    if "priority" in strict.get("properties", {}):
+        strict["properties"]["priority"] = {"type": "string", "enum": list(PRIORITIES)}
+    return strict
 
 
 @lru_cache(maxsize=1)

@@ -66,3 +66,13 @@ def test_failure_messages_read_as_sentences():
     assert failure_message(ProviderFault("http", status=401), 1, 60) == "provider rejected the API key (401)"
     assert failure_message(ProviderFault("http", status=503), 3, 60) == "provider unavailable (HTTP 503) after 3 attempts"
     assert failure_message(ProviderFault("timeout"), 3, 60) == "provider timed out after 60 s (3 attempts)"
+
+
+def test_schema_leaves_out_keywords_strict_mode_rejects_but_keeps_the_meaning():
+    schema = insights_schema()
+    text = json.dumps(schema)
+    assert '"minimum"' not in text and '"maximum"' not in text
+    decision = schema["properties"]["decisions"]["items"]["properties"]
+    assert decision["confidence"]["description"] == "a number from 0.0 to 1.0"
+    action = schema["properties"]["action_items"]["items"]["properties"]
+    assert action["priority"]["enum"] == ["low", "medium", "high"]
