@@ -109,6 +109,9 @@ def main() -> None:
     s = settings()
     check_bind_allowed(s.api_host, s.api_token)
     logging.basicConfig(level=logging.INFO)
+    # First use of the engine starts this process's pool, which also resumes batches left
+    # behind by a process that died: do it now rather than at the first request.
+    log.info("Engine: %s", batch_core.health())
     uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level="info")
 
 

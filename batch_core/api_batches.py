@@ -101,7 +101,7 @@ class _NothingUsable(Exception):
 
 @router.get("", response_model=BatchPage, summary="Batches, newest first")
 def list_batches(limit: Annotated[int, Query(ge=1, le=200)] = 20,
-                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> dict:
+                 offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> dict:
     # One extra row tells whether another page exists.
     rows = batch_core.list_batches(limit=offset + limit + 1)
     page = rows[offset:offset + limit]

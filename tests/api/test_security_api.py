@@ -24,6 +24,7 @@ def test_every_endpoint_but_health_needs_the_token(token):
             assert wrong.status_code == 401, path
             assert missing.headers["WWW-Authenticate"] == "Bearer"
         assert "Missing bearer token" in client.get(BATCH).json()["detail"]
+        assert client.get("/openapi.json").status_code == 401
         assert client.get("/health").status_code == 200
 
 
