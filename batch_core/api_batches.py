@@ -53,7 +53,7 @@ def submit_batch(body: BatchSubmitRequest, response: Response,
 
 @router.post("/upload", status_code=202, response_model=UploadResponse,
              responses={**SUBMIT_ERRORS, 400: {"model": UploadFailure,
-                                               "description": "No file could be used."}},
+                                               "description": "No usable file, or over a limit."}},
              summary="Submit transcript files (.vtt .srt .txt .md .docx .zip)")
 def upload_batch(
     response: Response,
