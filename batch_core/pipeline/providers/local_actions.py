@@ -192,13 +192,26 @@ def extract_action_items(sentences: list[Sentence], turns: list[Turn],
                          speakers: list[str]) -> list[ActionItem]:
     owners = OwnerResolver(speakers)
     found: list[tuple[Sentence, ActionItem]] = []
-    for sentence in sentences:
+    for position, sentence in enumerate(sentences):
         item = _match_sentence(sentence, turns, owners)
         if item is None or any(_same_item(item, kept) for _, kept in found):
             continue
         earlier = _follow_up_of(item, sentence, found)
         if earlier is None:
-            found.append((sentence, item))
+            found.append((sentence, _with_context(item, sentences, position)))
         else:
             found[earlier] = (found[earlier][0], _merge(found[earlier][1], item))
     return [item for _, item in found]
+
+
+CONTEXT_LIMIT = 120
+
+
+def _with_context(item: ActionItem, sentences: list[Sentence], position: int) -> ActionItem:
+    """'Call him this week' alone is useless later: add what the sentence before was about."""
+    if not _REFERS_BACK.search(item.task) or position == 0:
+        return item
+    context = clean_clause(strip_filler(sentences[position - 1].text), CONTEXT_LIMIT)
+    if len(context.split()) < 4:
+        return item
+    return item.model_copy(update={"task": f"{item.task} (re: {context})"})

@@ -85,7 +85,9 @@ def extract_decisions(sentences: list[Sentence], turns: list[Turn]) -> list[Deci
 
 
 _STOP = set("a an the we i you they it to of for and or with on in at by let's lets go going will ll "
-            "agreed decided decision so that this is are be our all then just".split())
+            "agreed decided decision so that this is are be our all then just call plan bring move keep use "
+            "make ahead forward stick switch postpone drop cancel schedule hold run split replace add adopt "
+            "try approved carried okay ok fine".split())
 
 
 def _fallback_topic(text: str) -> str:

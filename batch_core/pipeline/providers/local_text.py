@@ -8,7 +8,7 @@ from batch_core.models import Turn
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9<])")
 _FILLER_START = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|right|well|alright|yeah|yes|and|also|um+|uh+|hm+|great|good|sure|cool|fine|perfect|thank you|thanks)"
+    r"^(?:(?:ok(?:ay)?|so|right|well|alright|yeah|yes|and|also|um+|uh+|hm+|great|good|sure|cool|fine|perfect|thank you|thanks|then)"
     r"\b[,.!]?\s*)+", re.IGNORECASE)
 
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
