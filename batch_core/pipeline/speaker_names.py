@@ -14,6 +14,10 @@ love gay hale hall bell ash autumn angel eve ivy jade jewel sunny star august de
 mike nick sterling victor earnest ernest noble major price rivers banks field ford lane
 """.split())
 SHORT_PART = 3  # parts this short ("Li", "Bo", "Al") are matched case-sensitively too
+# Role words in generic labels ("Speaker 2", "Interviewer") are not names: redacting every
+# "customer" or "host" in the text would only damage it. The full label is still replaced.
+ROLE_WORDS = frozenset("speaker participant interviewer interviewee host moderator guest unknown caller "
+                       "agent customer user attendee presenter chair facilitator member".split())
 _EXTRA_FOLDS = {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "å": "a", "Å": "A", "ß": "ss", "ł": "l",
                 "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"}
 _GERMANIC_FOLDS = {"ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "ä": "ae", "Ä": "Ae", "ö": "oe", "Ö": "Oe",
@@ -40,9 +44,11 @@ def name_terms(speaker: str) -> list[str]:
     """Full name and each part (in every spelling), longest first so full names win."""
     terms: set[str] = set()
     for variant in spelling_variants(speaker.strip()):
-        terms.add(" ".join(variant.split()))
+        full = " ".join(variant.split())
+        if len(full) >= 2:  # a one-letter label ("A:") would redact every capital A
+            terms.add(full)
         for part in _NAME_PART.findall(variant):
-            if len(part) >= 2:
+            if len(part) >= 2 and part.lower() not in ROLE_WORDS:
                 terms.add(part)
     return sorted(terms, key=lambda t: (-len(t), t))
 

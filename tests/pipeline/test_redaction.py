@@ -109,3 +109,30 @@ def test_redaction_is_consistent_across_threads():
     first = [t.text for t in results[0].turns]
     assert all([t.text for t in r.turns] == first for r in results)
     assert all(r.counts == results[0].counts for r in results)
+
+
+def test_generic_speaker_labels_do_not_redact_ordinary_words():
+    turns = parse_text("Speaker 1: The customer called the host about the speaker system.\n"
+                       "A: I agree. A new speaker is cheap.\n"
+                       "Speaker 2: Speaker 1 is right.")
+    redacted = redact_turns(turns)
+    text = " ".join(t.text for t in redacted.turns)
+    assert "The customer called the host about the speaker system" in text
+    assert "A new speaker is cheap" in text
+    assert "SPEAKER_1 is right" in text
+
+
+def test_email_check_uses_the_bundled_suffix_list_without_network(monkeypatch):
+    import socket
+
+    from batch_core.pipeline.redact import OfflineEmailRecognizer
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("redaction tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    recognizer = OfflineEmailRecognizer()  # a fresh one: its suffix list is loaded on first use
+    assert recognizer.validate_result("ana@example.co.uk")
+    assert recognizer.validate_result("ops@intranet.corp")  # unknown suffix: still redacted
+    assert not recognizer.validate_result("not-an-email@localhost")
