@@ -122,3 +122,25 @@ def test_fleet_info_shows_live_workers(rq_env, fake_llm, start_fleet):
     assert info["queue_depth"] == 2
     batch_core.wait(batch_id, timeout=60, poll=0.1)
     assert fleet_info()["queue_depth"] == 0
+
+
+def test_cli_submit_wait_in_rq_mode_runs_on_the_workers(rq_env, fake_llm, start_fleet, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.fleet.fleet_procs import ROOT
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"standup_{i}.txt").write_text(TRANSCRIPT.replace("billing page", f"page {i}"))
+    start_fleet(1)
+    run = subprocess.run([sys.executable, "-m", "batch_core", "submit", str(folder), "--wait",
+                          "--json"], env={**os.environ, **rq_env}, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    batch = json.loads(run.stdout)
+    assert (batch["status"], batch["completed"]) == ("completed", 3)
+    assert batch["owner"] == "rq-fleet"
+    assert fake_llm.request_count == 3  # the provider calls came from the worker process
