@@ -37,6 +37,23 @@ def descendants(pid: int) -> list[int]:
     return result
 
 
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def _wait_for_stop(pid: int, timeout: float = 1.0) -> str | None:
+    """The process state once SIGSTOP took effect: T (stopped), Z (had already exited) or None."""
+    deadline = time.monotonic() + timeout
+    state = _state(pid)
+    while state not in ("T", "Z", None) and time.monotonic() < deadline:
+        time.sleep(0.005)
+        state = _state(pid)
+    return state
+
+
 class WorkerFleet:
     """`count` separate `python -m batch_core.worker_cli --workers 1` processes."""
 
@@ -73,6 +90,28 @@ class WorkerFleet:
                     return proc
             time.sleep(0.02)
         raise AssertionError("no worker picked up a meeting")
+
+    def kill_mid_meeting(self, timeout: float = 30.0) -> subprocess.Popen:
+        """SIGKILL a worker whose work horse is certainly mid-meeting: the horse is frozen with
+        SIGSTOP first (a horse that already exited stays a zombie and is skipped)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    continue
+                for horse in children(proc.pid):
+                    try:
+                        os.kill(horse, signal.SIGSTOP)
+                    except ProcessLookupError:
+                        continue
+                    state = _wait_for_stop(horse)
+                    if state == "T":
+                        self.kill_hard(proc)
+                        return proc
+                    if state not in ("Z", None):  # never seen stopping: let it go on
+                        os.kill(horse, signal.SIGCONT)
+            time.sleep(0.01)
+        raise AssertionError("no worker was caught mid-meeting")
 
     @staticmethod
     def kill_hard(proc: subprocess.Popen) -> list[int]:
