@@ -48,19 +48,47 @@ TOPIC_LIBRARY: dict[str, tuple[str, ...]] = {
 _PLACEHOLDER = re.compile(r"<[A-Z_]+>|SPEAKER_\d+")
 
 
+_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    return {
-        topic: re.compile(r"\b(?:" + "|".join(re.escape(stem) for stem in stems) + r")", re.IGNORECASE)
-        for topic, stems in TOPIC_LIBRARY.items()
-    }
+def _stems() -> tuple[dict[str, list[str]], tuple[int, ...], tuple[int, ...]]:
+    """stem -> topics, and the stem lengths to try for one-word and two-word stems."""
+    topics_of: dict[str, list[str]] = defaultdict(list)
+    for topic, stems in TOPIC_LIBRARY.items():
+        for stem in stems:
+            topics_of[stem.lower()].append(topic)
+    single = tuple(sorted({len(s) for s in topics_of if " " not in s}))
+    double = tuple(sorted({len(s) for s in topics_of if " " in s}))
+    return dict(topics_of), single, double
+
+
+def topic_hits(text: str) -> Counter[str]:
+    """How often each library topic is mentioned: a stem matches the start of a word ("hir" in
+    "hiring") or of a word pair ("job offer"). Prefix look-ups instead of one big regex: ~10x faster."""
+    topics_of, single, double = _stems()
+    words = _WORD.findall(text.lower())
+    hits: Counter[str] = Counter()
+    for index, word in enumerate(words):
+        for length in single:
+            if length > len(word):
+                break
+            topics = topics_of.get(word[:length])
+            if topics:
+                hits.update(topics)
+        if double and index + 1 < len(words):
+            pair = f"{word} {words[index + 1]}"
+            for length in double:
+                topics = topics_of.get(pair[:length]) if length <= len(pair) else None
+                if topics and pair[:length].count(" ") == 1 and len(pair[:length]) > len(word) + 1:
+                    hits.update(topics)
+    return hits
 
 
 def topic_of(text: str) -> str | None:
     """The library topic mentioned most in one passage, or None."""
-    counts = {topic: len(p.findall(text)) for topic, p in _patterns().items()}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else None
+    hits = topic_hits(text)
+    return max(TOPIC_LIBRARY, key=lambda topic: hits[topic]) if hits else None
 
 
 def extract_topics(turns: list[Turn], limit: int = 6) -> list[KeyTopic]:
@@ -68,12 +96,11 @@ def extract_topics(turns: list[Turn], limit: int = 6) -> list[KeyTopic]:
     mentions: Counter[str] = Counter()
     speakers: dict[str, list[str]] = defaultdict(list)
     for turn in turns:
-        text = _PLACEHOLDER.sub(" ", turn.text)
-        for topic, pattern in _patterns().items():
-            hits = len(pattern.findall(text))
-            if hits:
-                mentions[topic] += hits
-                if turn.speaker and turn.speaker not in speakers[topic]:
+        hits = topic_hits(_PLACEHOLDER.sub(" ", turn.text))
+        mentions.update(hits)
+        if turn.speaker:
+            for topic in hits:
+                if turn.speaker not in speakers[topic]:
                     speakers[topic].append(turn.speaker)
     ranked = [(t, n) for t, n in mentions.most_common() if n >= 2][:limit]
     if not ranked:

@@ -5,7 +5,7 @@ import re
 
 from batch_core.models import Insights, KeyTopic
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest
-from batch_core.pipeline.providers.keyphrases import _patterns, extract_topics
+from batch_core.pipeline.providers.keyphrases import extract_topics, topic_hits
 from batch_core.pipeline.providers.local_actions import extract_action_items
 from batch_core.pipeline.providers.local_decisions import extract_decisions
 from batch_core.pipeline.providers.local_questions import extract_open_questions
@@ -48,9 +48,9 @@ def _score(sentence: Sentence, topics: list[KeyTopic]) -> float:
     words = len(text.split())
     if words < 8 or text.endswith("?") or _HOUSEKEEPING.search(text) or _REDACTED.search(text):
         return 0.0
-    patterns = _patterns()
-    topic_hits = sum(t.importance * len(patterns[t.name].findall(text)) for t in topics if t.name in patterns)
-    return topic_hits + 1.5 * len(_SUMMARY_CUES.findall(text)) + min(words, 40) / 40
+    hits = topic_hits(text)
+    weight = sum(t.importance * hits[t.name] for t in topics)
+    return weight + 1.5 * len(_SUMMARY_CUES.findall(text)) + min(words, 40) / 40
 
 
 def _plural(count: int, noun: str) -> str:
