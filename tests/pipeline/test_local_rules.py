@@ -77,3 +77,14 @@ def test_summary_names_the_topics_and_quotes_the_meeting():
                       "Lee Park: The launch date stays, the budget cut only affects paid ads.\n").summary
     assert summary.startswith("2 participants discussed")
     assert "We agreed to cut the budget" in summary
+
+
+def test_plain_prose_without_speakers_still_gets_useful_insights():
+    insights = extract("We reviewed the budget for the office move and the cost of the new lease. "
+                       "We agreed to sign the lease for the smaller office. "
+                       "I'll send the signed contract to the landlord by Friday. "
+                       "Nobody knows yet whether the parking spaces are included.")
+    assert insights.summary.startswith("The meeting covered budget and costs")
+    assert [d.decision for d in insights.decisions] == ["We agreed to sign the lease for the smaller office"]
+    assert [(a.owner, a.deadline) for a in insights.action_items] == [(None, "by Friday")]
+    assert insights.open_questions[0].question.startswith("Nobody knows yet whether the parking")

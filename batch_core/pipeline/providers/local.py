@@ -61,7 +61,10 @@ def summarise(request: ExtractionRequest, sentences: list[Sentence], insights: I
     """Who and what about, the two most telling sentences, the first decisions, and the tally."""
     topics = insights.key_topics
     about = ", ".join(t.name for t in topics[:3]) or "general matters"
-    parts = [f"{_plural(len(request.speakers), 'participant')} discussed {about}."]
+    if request.speakers:
+        parts = [f"{_plural(len(request.speakers), 'participant')} discussed {about}."]
+    else:  # plain prose without speaker names
+        parts = [f"The meeting covered {about}."]
     decided = [d.decision for d in insights.decisions[:SUMMARY_DECISIONS]]
     scores = [0.0 if clean_clause(strip_filler(s.text), 240) in decided else _score(s, topics) for s in sentences]
     ranked = sorted(range(len(sentences)), key=lambda i: scores[i], reverse=True)
