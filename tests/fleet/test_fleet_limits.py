@@ -112,3 +112,35 @@ def test_rpm_reservations_are_evenly_spaced_on_redis_clock(limits):
 def test_rpm_must_be_positive():
     with pytest.raises(ValueError, match="LLM_RPM must be a positive"):
         fleet_limits.rpm_interval_ms(0)
+
+
+def test_pipeline_provider_calls_respect_the_cap(limits, monkeypatch):
+    """Thread executor with 4 workers, LLM_MAX_CONCURRENCY=2: the fake provider never sees more
+    than 2 requests at once (counted inside the server while each request is being answered)."""
+    import batch_core
+    from tests.fakes.llm_server import FakeLLMServer
+    from tests.test_submit import TRANSCRIPT
+
+    lock = threading.Lock()
+    inside, peak = [0], [0]
+
+    def slow_and_counted(request):
+        with lock:
+            inside[0] += 1
+            peak[0] = max(peak[0], inside[0])
+        time.sleep(0.2)
+        with lock:
+            inside[0] -= 1
+        return None  # then the default valid answer
+
+    with FakeLLMServer(plan=slow_and_counted) as server:
+        for name, value in {**server.env("openai"), "BATCH_MAX_WORKERS": "4"}.items():
+            monkeypatch.setenv(name, value)
+        limits(concurrency=2)
+        batch_core.reset_for_tests()
+        batch = batch_core.submit([{"title": f"Capped {i}", "tier": "ordinary",
+                                    "transcript": TRANSCRIPT} for i in range(8)])
+        done = batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
+    assert done["completed"] == 8
+    assert server.request_count == 8
+    assert peak[0] == 2
