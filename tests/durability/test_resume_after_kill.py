@@ -81,7 +81,10 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     interrupted = [r["index"] for r in before["results"] if r["status"] == "processing"]
     assert before["status"] == "processing" and interrupted and terminal_before
 
-    # Any app process started afterwards resumes it; here, the CLI submitting another batch.
+    # Any app process started once the lease ran out resumes it; here, the CLI submitting
+    # another batch. (One that starts and exits before then cannot: it never sees it expire.)
+    lease_until = float(before["lease_until"])
+    time.sleep(max(0.0, lease_until - time.time()) + 0.2)
     write_files(tmp_path / "other", 1, start=100)
     rescuer = _start_cli(["submit", str(tmp_path / "other"), "--wait"], tmp_path / "rescuer.log")
     try:
@@ -106,6 +109,7 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     assert calls_after[STUCK] == 2
     assert_invariant(own_redis, [batch_id])
     resume_seconds = _epoch(after["resumed_at"]) - killed_at
-    print(f"\nSIGKILL -> resumed after {resume_seconds:.2f} s (lease 2 s, heartbeat 1 s); "
+    print(f"\nSIGKILL -> resumed after {resume_seconds:.2f} s (lease 2 s, heartbeat 1 s, "
+          f"lease ran out {lease_until - killed_at:.2f} s after the kill); "
           f"{len(interrupted)} interrupted meeting(s) re-run, {len(terminal_before)} terminal "
           f"meetings untouched")
