@@ -122,8 +122,8 @@ def settle(batch_id: str, owner: str) -> bool:
     try:
         snap = store.snapshot(batch_id)
         redis_retry.outage.clear()
-        if snap is None:
-            tracker.settled(batch_id)
+        if snap is None or snap[0].get("owner") != owner:
+            tracker.settled(batch_id)  # expired, or adopted meanwhile: its new owner resumes it
             return True
         now = store.utc_now()
         # Queued ones first: this also records the partial reason before the last row settles.
