@@ -4,7 +4,7 @@ Real stack: a redis-server of its own (AOF everysec) in a temporary dir, the thr
 fake OpenAI-compatible server over HTTP, and CLI subprocesses for the SIGKILL run. Prints
 numbers; asserts nothing. The machine is a shared 2-core box: figures are noisy.
 
-    .venv/bin/python bench/bench_durability.py [--quick]
+    .venv/bin/python bench/bench_durability.py [--quick] [--lease 30 --heartbeat 10]
 """
 from __future__ import annotations
 
@@ -157,6 +157,9 @@ def bench_outage(fake: FakeLLMServer, server: RedisProcess, seconds: float, cras
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller load run")
+    parser.add_argument("--lease", type=int, default=5, help="BATCH_LEASE_SECONDS for the SIGKILL run")
+    parser.add_argument("--heartbeat", type=int, default=1,
+                        help="BATCH_HEARTBEAT_SECONDS for the SIGKILL run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-durability-") as tmp, FakeLLMServer() as fake:
         server = RedisProcess(Path(tmp) / "redis")
@@ -169,7 +172,7 @@ def main() -> None:
             fake.default = FakeResponse.ok(delay=0.1)
             bench_load(*((4, 20) if args.quick else (10, 50)))
             batch_core.reset_for_tests()
-            bench_sigkill(fake, Path(tmp), lease=5, heartbeat=1)
+            bench_sigkill(fake, Path(tmp), lease=args.lease, heartbeat=args.heartbeat)
             configure(BATCH_MAX_WORKERS="2")
             bench_outage(fake, server, 1.0, crash=False)
             bench_outage(fake, server, 6.0, crash=False)
