@@ -66,16 +66,19 @@ class Runner:
         """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""
         from batch_core.recovery import run_tracked, tracker
 
-        count = 0
+        futures = []
         with self._lock:
             self._owned.add(batch_id)
             for index in indexes:
                 tracker.scheduled(batch_id, index)  # so recovery knows a task will come
                 future = self._executor.submit(run_tracked, batch_id, index)
                 self._futures.add(future)
-                future.add_done_callback(self._forget)
-                count += 1
-        return count
+                futures.append(future)
+        # Outside the lock: a task that already finished runs its callback right here, and
+        # _forget takes the same lock.
+        for future in futures:
+            future.add_done_callback(self._forget)
+        return len(futures)
 
     def _forget(self, future: Future) -> None:
         with self._lock:
