@@ -12,7 +12,7 @@ from ui.components import (
     show_flash, status_markdown,
 )
 from ui.exports import batch_json, rows_csv
-from ui.format import STATUS_ICONS, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
+from ui.format import STATUS_ICONS, code_span, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
 from ui.tables import (
     audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame,
     status_counts, style_status, throughput_per_min, throughput_series,
@@ -84,6 +84,16 @@ st.markdown(f"{status_markdown(status)} &nbsp; submitted {fmt_time(batch.get('su
             f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
             + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
 st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")
+if batch.get("resumed_at"):
+    st.info(f"Resumed by {code_span(batch.get('resumed_by'))} at "
+            f"{fmt_time(batch.get('resumed_at'))}: its previous owner "
+            f"{code_span(batch.get('resumed_from') or 'unknown')} stopped renewing its "
+            "lease. Finished meetings were kept; interrupted ones ran again.",
+            icon=":material/restart_alt:")
+if batch.get("partial_reason"):
+    st.warning(f"Stopped early: {escape_markdown(batch.get('partial_reason'))}. "
+               "Completed meetings kept their results; use Retry failed to finish the rest.",
+               icon=":material/warning:")
 
 metric_columns = st.columns(len(MeetingState) + 2)
 for column, state in zip(metric_columns, MeetingState):

@@ -64,6 +64,11 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text if text is not None else ""))
 
 
+def code_span(text: object) -> str:
+    """Markdown inline code: shown literally, so ids with ':' or '-' need no escaping."""
+    return "`" + str(text).replace("`", "'") + "`"
+
+
 def fmt_ms(ms: float | None) -> str:
     if ms is None:
         return "—"

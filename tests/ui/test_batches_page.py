@@ -121,3 +121,19 @@ def test_failed_meeting_titles_in_expander_labels_are_escaped(fake_llm):
     assert_clean(at)
     label = at.expander[0].label
     assert "\\*\\*Board\\*\\*" in label and "](" not in label
+
+
+def test_a_resumed_batch_says_who_resumed_it_and_when(fake_llm, env):
+    from batch_core import store
+
+    fake_llm.default.delay = 3.0  # keeps the batch in progress while it changes hands
+    env(BATCH_MAX_WORKERS=1)
+    batch = core.submit([meeting(f"Meeting {n}") for n in range(3)])
+    store.set_owner(batch["batch_id"], "crashed-host:4242:dead", time.time() - 1)
+    assert store.adopt(batch["batch_id"], "rescuer-host:7:beef", time.time() + 30) is not None
+    at = open_page(PAGE, query={"batch": batch["batch_id"]})
+    assert_clean(at)
+    notes = " ".join(i.value for i in at.info)
+    assert "Resumed by `rescuer-host:7:beef`" in notes
+    assert "`crashed-host:4242:dead`" in notes
+    core.cancel(batch["batch_id"])
