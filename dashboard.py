@@ -13,7 +13,7 @@ from ui.components import (
 from ui.format import fmt_ago, plural, status_value
 from ui.tables import (
     batches_frame, failed_rows_frame, progress_fraction, recent_failures, status_counts,
-    style_status, tier_totals,
+    style_status, tier_totals, workers_frame,
 )
 
 REFRESH_MS = 2000
@@ -96,3 +96,17 @@ with right:
                  width="stretch")
     st.caption(f"Redis: {health.get('redis', '?')} · {len(batches)} batches kept (finished "
                f"batches expire after {int(info.get('result_ttl_seconds') or 0) // 3600} h)")
+
+if status_value(info.get("executor")) == "rq":
+    fleet = guarded(core.fleet_info)
+    st.subheader("Workers")
+    cells = st.columns(3)
+    cells[0].metric("Live workers", sum(w["state"] != "unresponsive" for w in fleet["workers"]))
+    cells[1].metric("Queued meetings", fleet["queue_depth"])
+    cells[2].metric("Running meetings", fleet["running"])
+    if fleet["queue_depth"] and not fleet["workers"]:
+        st.warning("Meetings are waiting but no worker is running. Start one with "
+                   "`make worker` (or `python -m batch_core worker`) on any machine that "
+                   "reaches this Redis.", icon=":material/warning:")
+    if fleet["workers"]:
+        st.dataframe(workers_frame(fleet["workers"]), hide_index=True, width="stretch")

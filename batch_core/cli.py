@@ -108,8 +108,9 @@ def follow(batch_id: str, quiet: bool = False, poll: float = 0.5) -> dict[str, A
     """Wait for a terminal state, drawing a progress bar on stderr unless quiet."""
     last = ""
     tty = sys.stderr.isatty()
+    from batch_core.redis_retry import call_with_retry
     while True:
-        batch = batch_core.get(batch_id)
+        batch = call_with_retry(batch_core.get, batch_id)  # a Redis blip must not end --wait
         if batch is None:
             raise batch_core.BatchError(f"Batch {batch_id} disappeared (expired?).")
         line = _progress_line(batch)
@@ -224,6 +225,23 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return exit_code(batch)
 
 
+def cmd_resume(args: argparse.Namespace) -> int:
+    """Adopt now every batch whose owner stopped renewing its lease, and run what is left."""
+    from batch_core import runner
+    current = runner.get_runner()
+    adopted = set(current.resume_orphans()) | set(current.adopted)
+    if not adopted:
+        print("No batch needs resuming (every running batch has a live owner).")
+        return EXIT_OK
+    worst = EXIT_OK
+    for batch_id in sorted(adopted):
+        print(f"Resuming {batch_id}")
+        batch = follow(batch_id, quiet=not args.wait)
+        print_batch(batch)
+        worst = max(worst, exit_code(batch))
+    return worst
+
+
 def cmd_redis(args: argparse.Namespace) -> int:
     from batch_core import redis_server
     print(redis_server.stop())
@@ -265,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument("--wait", action="store_true")
     retry.set_defaults(func=cmd_retry)
 
+    resume = sub.add_parser("resume", help="finish batches left behind by a process that died")
+    resume.add_argument("--wait", action="store_true", help="show progress until they end")
+    resume.set_defaults(func=cmd_resume)
+
     redis_cmd = sub.add_parser("redis", help="manage the embedded Redis server")
     redis_cmd.add_argument("action", choices=["stop"])
     redis_cmd.set_defaults(func=cmd_redis)
@@ -284,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     from batch_core import runner
     args = build_parser().parse_args(argv)
     # Only commands that stay around to run meetings take over batches of dead processes.
-    runner.auto_resume = args.command in ("submit", "retry")
+    runner.auto_resume = args.command in ("submit", "retry", "resume")
     try:
         return args.func(args)
     except batch_core.BatchError as exc:

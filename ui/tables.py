@@ -264,3 +264,20 @@ def tier_totals(counts: dict[str, int]) -> pd.DataFrame:
         [{"Tier": tier, "Meetings": count} for tier, count in counts.items()],
         columns=["Tier", "Meetings"])
 
+
+
+def workers_frame(workers: Iterable[dict]) -> pd.DataFrame:
+    """Live RQ workers: where they run, what they do, and how recently they said so."""
+    return pd.DataFrame([{
+        "Worker": w.get("name"),
+        "Host": w.get("hostname"),
+        "State": w.get("state"),
+        "Current meeting": (f"{w['current_batch']} #{int(w['current_index']) + 1}"
+                            if w.get("current_batch") is not None
+                            and w.get("current_index") is not None else ""),
+        "Last heartbeat": fmt_seconds(w.get("heartbeat_age_seconds")) + " ago"
+        if w.get("heartbeat_age_seconds") is not None else "never",
+        "Done": w.get("successful_jobs") or 0,
+        "Failed": w.get("failed_jobs") or 0,
+    } for w in workers], columns=["Worker", "Host", "State", "Current meeting", "Last heartbeat",
+                                  "Done", "Failed"])

@@ -16,6 +16,8 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from tests.durability.conftest import child_env
 from tests.durability.invariant import all_batch_ids, assert_invariant, read_batch
 from tests.durability.meetings import title, write_files
@@ -46,7 +48,8 @@ def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tmp_path):
+@pytest.mark.parametrize("rescue", ["submit", "resume"])
+def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tmp_path, rescue):
     first_calls: set[str] = set()
 
     def plan(request):
@@ -81,12 +84,17 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
     interrupted = [r["index"] for r in before["results"] if r["status"] == "processing"]
     assert before["status"] == "processing" and interrupted and terminal_before
 
-    # Any app process started once the lease ran out resumes it; here, the CLI submitting
-    # another batch. (One that starts and exits before then cannot: it never sees it expire.)
+    # Any app process started once the lease ran out resumes it: the CLI submitting another
+    # batch, or the explicit `resume` command. (One that starts and exits before then cannot:
+    # it never sees the lease expire.)
     lease_until = float(before["lease_until"])
     time.sleep(max(0.0, lease_until - time.time()) + 0.2)
-    write_files(tmp_path / "other", 1, start=100)
-    rescuer = _start_cli(["submit", str(tmp_path / "other"), "--wait"], tmp_path / "rescuer.log")
+    if rescue == "submit":
+        write_files(tmp_path / "other", 1, start=100)
+        args = ["submit", str(tmp_path / "other"), "--wait"]
+    else:
+        args = ["resume", "--wait"]
+    rescuer = _start_cli(args, tmp_path / "rescuer.log")
     try:
         after = _wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
             read_batch(batch_id)), 120, "the resumed batch to finish")

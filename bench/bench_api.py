@@ -1,7 +1,7 @@
 """Benchmark of the HTTP API over real HTTP: a uvicorn process, its own throwaway redis-server.
 
-Run: .venv/bin/python tests/api/bench_api.py   (prints numbers; no asserts; 2-core machine,
-shared with others, so expect noise). Suggested home: bench/bench_api.py.
+Run: .venv/bin/python bench/bench_api.py   (prints numbers; no asserts; 2-core machine,
+so expect noise).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from batch_core.redis_server import redis_binary  # noqa: E402
