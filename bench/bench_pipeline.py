@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from batch_core.config import reload_settings  # noqa: E402
 from batch_core.ingest.text import parse_text  # noqa: E402
+from batch_core.ingest.turns import duration_of, render_text, speakers_of  # noqa: E402
 from batch_core.models import MeetingIn, Turn  # noqa: E402
 from batch_core.pipeline import run_pipeline  # noqa: E402
 from batch_core.pipeline.providers.base import ExtractionRequest  # noqa: E402
 from batch_core.pipeline.providers.local import LocalProvider  # noqa: E402
 from batch_core.pipeline.sentiment import speaker_sentiment  # noqa: E402
-from batch_core.pipeline.transcript import duration_seconds, render_turns, speakers_in_order  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def one_hour_transcript() -> str:
         offset = turns[-1].start + 10
     # The samples include pauses; squeeze the clock so the chain spans one hour of talk.
     scale = 3600 / offset
-    return render_turns([t.model_copy(update={"start": round(t.start * scale, 1)}) for t in turns])
+    return render_text([t.model_copy(update={"start": round(t.start * scale, 1)}) for t in turns])
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -63,8 +63,8 @@ def main() -> None:
     text = one_hour_transcript()
     turns = parse_text(text)
     words = sum(len(t.text.split()) for t in turns)
-    print(f"transcript: {words} words, {len(turns)} turns, {duration_seconds(turns) / 60:.0f} min, "
-          f"{len(speakers_in_order(turns))} speakers")
+    print(f"transcript: {words} words, {len(turns)} turns, {duration_of(turns) / 60:.0f} min, "
+          f"{len(speakers_of(turns))} speakers")
 
     started = time.perf_counter()
     from batch_core.pipeline.redact import redact_turns  # Presidio's import is part of the first-use cost
@@ -72,7 +72,7 @@ def main() -> None:
     print(f"redaction first use (import + analyzer build, once per process): "
           f"{(time.perf_counter() - started) * 1000:8.1f} ms")
 
-    request = ExtractionRequest(title="bench", turns=turns, transcript=text, speakers=speakers_in_order(turns))
+    request = ExtractionRequest(title="bench", turns=turns, transcript=text, speakers=speakers_of(turns))
     rows = [
         ("parse_text", lambda: parse_text(text)),
         ("redact (Presidio + names)", lambda: redact_turns(turns)),

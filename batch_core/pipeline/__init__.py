@@ -7,18 +7,18 @@ from __future__ import annotations
 from typing import Callable
 
 from batch_core.config import settings
+from batch_core.ingest.text import parse_text
+from batch_core.ingest.turns import duration_of, render_text, speakers_of, word_count
 from batch_core.models import AuditEntry, MeetingIn, MeetingRecord, Stage, Tier, Turn
 from batch_core.pipeline.audit import audited, utc_now_iso
 from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
 from batch_core.pipeline.providers import ExtractionRequest, get_provider
 from batch_core.pipeline.sentiment import speaker_sentiment
-from batch_core.pipeline.transcript import duration_seconds, render_turns, speakers_in_order, word_count
 
 __all__ = ["run_pipeline", "MeetingFailed", "ProviderAuthError"]
 
 
 def _parse(transcript: str) -> list[Turn]:
-    from batch_core.ingest.text import parse_text  # owned by ingest; imported late to keep layers loose
     try:
         turns = parse_text(transcript)
     except ValueError as exc:
@@ -39,7 +39,7 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
     on_stage(Stage.PARSE)
     with audited(audit, Stage.PARSE.value) as detail:
         turns = _parse(meeting.transcript)
-        detail.update(turns=len(turns), speakers=len(speakers_in_order(turns)), words=word_count(turns))
+        detail.update(turns=len(turns), speakers=len(speakers_of(turns)), words=word_count(turns))
 
     counts: dict[str, int] = {}
     prompt_title = meeting.title  # what the provider sees; the record keeps the title as submitted
@@ -52,8 +52,8 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
             detail.update(engine="presidio", counts=counts, total=sum(counts.values()),
                           speakers_labelled=len(redaction.speaker_labels))
 
-    speakers = speakers_in_order(turns)
-    transcript = render_turns(turns)
+    speakers = speakers_of(turns)
+    transcript = render_text(turns)
     on_stage(Stage.EXTRACT)  # may block (fleet limits) or raise ProviderAuthError (key gate)
     with audited(audit, Stage.EXTRACT.value) as detail:
         provider = get_provider(config)
@@ -76,5 +76,5 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         meeting_id=meeting_id, batch_id=batch_id, title=meeting.title, tier=meeting.tier,
         meeting_date=meeting.meeting_date, source_name=meeting.source_name, processed_at=utc_now_iso(),
         provider=provider.name, model=provider.model, speakers=speakers, word_count=word_count(turns),
-        duration_seconds=duration_seconds(turns), redacted=sensitive, redaction_counts=counts,
+        duration_seconds=duration_of(turns), redacted=sensitive, redaction_counts=counts,
         transcript=transcript, insights=extraction.insights, sentiment=sentiment, audit=audit)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from batch_core.ingest.text import parse_text
+from batch_core.ingest.turns import render_text, speakers_of
 from batch_core.pipeline.providers.base import ExtractionRequest
 from batch_core.pipeline.providers.local import LocalProvider
-from batch_core.pipeline.transcript import render_turns, speakers_in_order
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 KINDS = ("action_items", "decisions", "open_questions")
@@ -76,8 +76,8 @@ def evaluate(verbose: bool = False, held_out: bool | None = None) -> dict[str, S
         if held_out is not None and bool(expected.get("held_out")) != held_out:
             continue
         turns = parse_text((SAMPLES / name).read_text(encoding="utf-8"))
-        insights = provider.extract(ExtractionRequest(title=name, turns=turns, transcript=render_turns(turns),
-                                                      speakers=speakers_in_order(turns))).insights
+        insights = provider.extract(ExtractionRequest(title=name, turns=turns, transcript=render_text(turns),
+                                                      speakers=speakers_of(turns))).insights
         for kind in KINDS:
             score, notes = score_items(kind, getattr(insights, kind), expected[kind])
             total = totals[kind]

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from batch_core.ingest.text import parse_text
+from batch_core.ingest.turns import render_text, speakers_of
 from batch_core.models import Insights
 from batch_core.pipeline.providers.base import ExtractionRequest
 from batch_core.pipeline.providers.local import LocalProvider
-from batch_core.pipeline.transcript import render_turns, speakers_in_order
 
 
 def extract(text: str) -> Insights:
     turns = parse_text(text)
-    request = ExtractionRequest(title="t", turns=turns, transcript=render_turns(turns),
-                                speakers=speakers_in_order(turns))
+    request = ExtractionRequest(title="t", turns=turns, transcript=render_text(turns),
+                                speakers=speakers_of(turns))
     return LocalProvider().extract(request).insights
 
 
