@@ -172,3 +172,4 @@ class MeetingRow(BaseModel):
     finished_at: str | None = None
     duration_ms: float | None = None
     stage_ms: dict[str, float] = Field(default_factory=dict)
+    audit: list[AuditEntry] | None = None  # a failed meeting's trail (it has no record)

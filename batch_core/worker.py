@@ -37,6 +37,7 @@ class _StageClock:
     def __init__(self, batch_id: str, index: int) -> None:
         self.batch_id, self.index = batch_id, index
         self.stage_ms: dict[str, float] = {}
+        self.trail: list[dict[str, Any]] = []  # audit entries of the stages reached
         self._current: Stage | None = None
         self._since = time.monotonic()
 
@@ -44,12 +45,16 @@ class _StageClock:
         now = time.monotonic()
         if self._current is not None:
             name = self._current.value
-            self.stage_ms[name] = round(self.stage_ms.get(name, 0.0) + (now - self._since) * 1000, 2)
+            elapsed = round((now - self._since) * 1000, 2)
+            self.stage_ms[name] = round(self.stage_ms.get(name, 0.0) + elapsed, 2)
+            self.trail[-1]["duration_ms"] = elapsed
         self._since = now
 
     def __call__(self, stage: Stage | str) -> None:
         self._close_current()
         self._current = Stage(stage)
+        self.trail.append({"step": self._current.value, "at": store.utc_now(),
+                           "duration_ms": 0.0, "detail": {}})
         call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
                         MeetingState.PROCESSING,
                         {"stage": self._current.value, "stage_ms": self.stage_ms}, owner=owner_id())
@@ -85,10 +90,18 @@ def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
 
 
 def _fail(batch_id: str, index: int, message: str, started: float,
-          clock: _StageClock, attempts: int) -> None:
+          clock: _StageClock, attempts: int, retries: list[dict] | None = None) -> None:
+    stage_ms = clock.finish()
+    trail = clock.trail
+    if trail and (attempts or retries):  # the stage that gave up says how hard it tried
+        waits = "; ".join(f"after attempt {w.get('after_attempt')}: {w.get('reason')}, waited "
+                          f"{w.get('wait_seconds')} s" for w in retries or [])
+        trail[-1]["detail"] = {"attempts": attempts, **({"waits": waits} if waits else {})}
+    trail.append({"step": "failed", "at": store.utc_now(), "duration_ms": 0.0,
+                  "detail": {"error": message}})
     call_with_retry(
         store.transition, batch_id, index, _PROCESSING, MeetingState.FAILED,
-        {"error": message, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
+        {"error": message, "finished_at": store.utc_now(), "stage_ms": stage_ms, "audit": trail,
          "duration_ms": round((time.monotonic() - started) * 1000, 2)},
         owner=owner_id(), add_attempts=attempts,
     )
@@ -127,7 +140,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
     claimed = call_with_retry(
         store.transition, batch_id, index, (MeetingState.QUEUED,), MeetingState.PROCESSING,
         {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
-         "finished_at": None, "duration_ms": None, "stage_ms": {}},
+         "finished_at": None, "duration_ms": None, "stage_ms": {}, "audit": None},
     )
     if claimed is None:
         return None  # canceled, already done, or claimed by another worker
@@ -144,11 +157,11 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         _remove_replaced(record, batch_id)
     except ProviderAuthError as exc:
         gate.rejected(batch_id, str(exc))  # waiting meetings of this batch fail without a call
-        _fail(batch_id, index, str(exc), started, clock, exc.attempts)
+        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries)
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED
     except MeetingFailed as exc:
-        _fail(batch_id, index, str(exc), started, clock, exc.attempts)
+        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries)
         return MeetingState.FAILED
     except StorageUnavailable:
         raise  # nothing can be written: the row stays processing for the recovery path

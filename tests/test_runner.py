@@ -9,16 +9,7 @@ import pytest
 import batch_core
 from batch_core import store
 from tests.fakes.llm_server import FakeResponse
-
-
-def _wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.01)
-    raise AssertionError("condition not reached in time")
+from tests.waiting import wait_for
 
 
 def test_both_tiers_complete_with_stages_timings_and_records(make_meeting):
@@ -75,7 +66,7 @@ def test_cancel_stops_queued_meetings_and_lets_in_flight_finish(make_meeting, ll
     llm_server.default = FakeResponse.ok(delay=0.4)
     result = batch_core.submit([make_meeting(f"M{i}") for i in range(5)])
     batch_id = result["batch_id"]
-    _wait_until(lambda: batch_core.get(batch_id)["processing"] == 1)
+    wait_for(lambda: batch_core.get(batch_id)["processing"] == 1)
     canceled = batch_core.cancel(batch_id)
     assert canceled["canceled_now"] == 4 and canceled["status"] == "processing"
     assert canceled["cancel_requested"] is True

@@ -91,12 +91,18 @@ class ProviderRetry:
                 seconds = min(fault.retry_after, self.cap)
             else:
                 seconds = self._backoff(state)
-            log.waits.append({"after_attempt": state.attempt_number, "reason": str(fault),
-                              "retry_after": fault.retry_after if fault else None,
-                              "wait_seconds": round(seconds, 3)})
             return seconds
 
-        retrying = Retrying(retry=should_retry, stop=should_stop, wait=wait, reraise=True)
+        def record_wait(state: RetryCallState) -> None:
+            # Logged here, not in `wait`: tenacity computes a wait before deciding to stop, so
+            # only before_sleep sees the waits that really happen.
+            fault = _fault(state)
+            log.waits.append({"after_attempt": state.attempt_number, "reason": str(fault),
+                              "retry_after": fault.retry_after if fault else None,
+                              "wait_seconds": round(state.next_action.sleep, 3)})
+
+        retrying = Retrying(retry=should_retry, stop=should_stop, wait=wait,
+                            before_sleep=record_wait, reraise=True)
         try:
             return retrying(attempt), log
         except ProviderFault as fault:
