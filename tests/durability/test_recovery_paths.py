@@ -17,18 +17,9 @@ from tests.durability.conftest import child_env
 from tests.durability.invariant import assert_invariant, read_batch
 from tests.durability.meetings import meetings, write_files
 from tests.fakes.llm_server import FakeResponse
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _orphan_batch(count: int) -> str:
@@ -53,7 +44,7 @@ def test_two_processes_starting_together_adopt_an_orphan_once(own_redis, fake_ll
             cwd=ROOT, env=child_env(BATCH_MAX_WORKERS="3"), stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True))
     try:
-        done = _wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
+        done = wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
             read_batch(batch_id)), 120, "the orphan to finish")
         codes = [p.wait(timeout=120) for p in procs]
     finally:
@@ -76,8 +67,8 @@ def test_a_lost_completion_write_is_repaired_by_rerunning_the_meeting(own_redis,
     set_workers(1)
     fake_llm.default = FakeResponse.ok(delay=0.3)
     batch_id = batch_core.submit(meetings(4, start=500))["batch_id"]
-    first = _wait_for(lambda: (lambda b: b if b["completed"] >= 1 else None)(read_batch(batch_id)),
-                      60, "a completed meeting")
+    first = wait_for(lambda: (lambda b: b if b["completed"] >= 1 else None)(read_batch(batch_id)),
+                     60, "a completed meeting")
     row = first["results"][0]
     assert row["status"] == "completed"
     # Undo its completion the way a lost write would: row, counters and input as before.

@@ -5,26 +5,17 @@ stopped and restarted on the same port and data dir. BATCH_REDIS_RETRY_SECONDS i
 """
 from __future__ import annotations
 
+import functools
 import time
 
 import batch_core
 from tests.durability.invariant import assert_invariant
 from tests.durability.meetings import meetings
+from tests.waiting import wait_for
 
 TOTAL = 12
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except batch_core.StorageUnavailable:
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+# Reads fail with StorageUnavailable while the server is down: that counts as "not yet".
+_wait = functools.partial(wait_for, ignore=(batch_core.StorageUnavailable,))
 
 
 def _progress(batch_id: str, completed: int):
@@ -46,11 +37,11 @@ def _submit(fake_llm, set_workers) -> str:
 def test_outage_shorter_than_the_window_lets_the_batch_finish(own_redis, redis_proc, fake_llm,
                                                              set_workers):
     batch_id = _submit(fake_llm, set_workers)
-    _wait_for(lambda: _progress(batch_id, 3), 60, "three completed meetings")
+    _wait(lambda: _progress(batch_id, 3), 60, "three completed meetings")
     redis_proc.stop()
     time.sleep(1.0)
     redis_proc.start()
-    done = _wait_for(lambda: _terminal(batch_id), 60, "the batch to finish")
+    done = _wait(lambda: _terminal(batch_id), 60, "the batch to finish")
     assert (done["status"], done["completed"], done["failed"]) == ("completed", TOTAL, 0), done
     assert_invariant(own_redis, [batch_id])
 
@@ -58,12 +49,12 @@ def test_outage_shorter_than_the_window_lets_the_batch_finish(own_redis, redis_p
 def test_outage_longer_than_the_window_ends_partial_then_retry_completes(
         own_redis, redis_proc, fake_llm, set_workers):
     batch_id = _submit(fake_llm, set_workers)
-    before = _wait_for(lambda: _progress(batch_id, 3), 60, "three completed meetings")
+    before = _wait(lambda: _progress(batch_id, 3), 60, "three completed meetings")
     completed_before = {r["meeting_id"] for r in before["results"] if r["status"] == "completed"}
     redis_proc.stop()
     time.sleep(6.0)  # twice the retry window
     redis_proc.start()
-    partial = _wait_for(lambda: _terminal(batch_id), 60, "the batch to settle")
+    partial = _wait(lambda: _terminal(batch_id), 60, "the batch to settle")
 
     assert partial["status"] == "partial", partial
     assert partial["completed"] + partial["failed"] == TOTAL
@@ -76,7 +67,7 @@ def test_outage_longer_than_the_window_ends_partial_then_retry_completes(
     assert_invariant(own_redis, [batch_id])
 
     batch_core.retry_failed(batch_id)
-    retried = _wait_for(lambda: _terminal(batch_id), 60, "the retried batch to finish")
+    retried = _wait(lambda: _terminal(batch_id), 60, "the retried batch to finish")
     assert (retried["status"], retried["completed"], retried["failed"]) == ("completed", TOTAL, 0)
     assert_invariant(own_redis, [batch_id])
 
@@ -84,14 +75,14 @@ def test_outage_longer_than_the_window_ends_partial_then_retry_completes(
 def test_redis_crash_keeps_everything_reported_a_second_earlier(own_redis, redis_proc, fake_llm,
                                                                 set_workers):
     batch_id = _submit(fake_llm, set_workers)
-    reported = _wait_for(lambda: _progress(batch_id, 4), 60, "four completed meetings")
+    reported = _wait(lambda: _progress(batch_id, 4), 60, "four completed meetings")
     time.sleep(1.5)  # past the AOF everysec window
     redis_proc.kill()  # SIGKILL: no final fsync
     redis_proc.start()
     for row in reported["results"]:
         if row["status"] == "completed":
             assert batch_core.get_meeting(row["meeting_id"]) is not None, row
-    done = _wait_for(lambda: _terminal(batch_id), 60, "the batch to finish")
+    done = _wait(lambda: _terminal(batch_id), 60, "the batch to finish")
     assert done["status"] == "completed" and done["completed"] == TOTAL, done
     for row in reported["results"]:
         if row["status"] == "completed":

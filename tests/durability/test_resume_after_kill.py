@@ -22,6 +22,7 @@ from tests.durability.conftest import child_env
 from tests.durability.invariant import all_batch_ids, assert_invariant, read_batch
 from tests.durability.meetings import title, write_files
 from tests.fakes.llm_server import FakeResponse
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTAL = 16
@@ -32,16 +33,6 @@ def _start_cli(args: list[str], log: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "batch_core", *args], cwd=ROOT,
                             env=child_env(BATCH_MAX_WORKERS="2"), stdout=log.open("w"),
                             stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _epoch(iso: str) -> float:
@@ -70,7 +61,7 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
             stuck = next(r for r in batch["results"] if r["title"] == STUCK)
             return batch if batch["completed"] >= 5 and stuck["status"] == "processing" else None
 
-        _wait_for(midway, 90, "the batch to be midway")
+        wait_for(midway, 90, "the batch to be midway")
         os.killpg(victim.pid, signal.SIGKILL)
         killed_at = time.time()
         victim.wait(timeout=10)
@@ -96,7 +87,7 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
         args = ["resume", "--wait"]
     rescuer = _start_cli(args, tmp_path / "rescuer.log")
     try:
-        after = _wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
+        after = wait_for(lambda: (lambda b: b if b["status"] != "processing" else None)(
             read_batch(batch_id)), 120, "the resumed batch to finish")
         assert rescuer.wait(timeout=120) == 0, (tmp_path / "rescuer.log").read_text()
     finally:

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.waiting import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -83,13 +85,8 @@ class WorkerFleet:
 
     def busy_worker(self, timeout: float = 30.0) -> subprocess.Popen:
         """A worker that is running a meeting right now (it has a work horse)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for proc in self.procs:
-                if proc.poll() is None and children(proc.pid):
-                    return proc
-            time.sleep(0.02)
-        raise AssertionError("no worker picked up a meeting")
+        return wait_for(lambda: next((p for p in self.procs if p.poll() is None and children(p.pid)), None),
+                        timeout, "a worker to pick up a meeting", poll=0.02)
 
     def kill_mid_meeting(self, timeout: float = 30.0) -> subprocess.Popen:
         """SIGKILL a worker whose work horse is certainly mid-meeting: the horse is frozen with

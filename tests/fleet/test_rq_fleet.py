@@ -13,21 +13,12 @@ from batch_core.executors.fleet_status import fleet_info
 from tests.durability.invariant import assert_invariant
 from tests.fakes.llm_server import FakeResponse
 from tests.test_submit import TRANSCRIPT
+from tests.waiting import wait_for
 
 
 def meetings(count: int, prefix: str = "Fleet meeting") -> list[dict]:
     return [{"title": f"{prefix} {i}", "tier": "ordinary", "transcript": TRANSCRIPT}
             for i in range(count)]
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_submit_in_rq_mode_only_enqueues(rq_env, fake_llm):
@@ -45,7 +36,7 @@ def test_submit_in_rq_mode_only_enqueues(rq_env, fake_llm):
 def test_three_workers_fifty_meetings_one_killed_midway(rq_env, fake_llm, start_fleet, redis_url):
     batch_id = batch_core.submit(meetings(50))["batch_id"]
     fleet = start_fleet(3)
-    wait_until(lambda: batch_core.get(batch_id)["completed"] >= 10, 120, "10 meetings done")
+    wait_for(lambda: batch_core.get(batch_id)["completed"] >= 10, 120, "10 meetings done")
 
     names = {w["pid"]: w["name"] for w in fleet_info()["workers"]}
     victim = fleet.kill_mid_meeting()
@@ -70,7 +61,7 @@ def test_cancel_with_rq_stops_queued_meetings(rq_env, fake_llm, start_fleet, red
     fake_llm.default = FakeResponse.ok(delay=0.5)
     batch_id = batch_core.submit(meetings(20))["batch_id"]
     start_fleet(1)
-    wait_until(lambda: batch_core.get(batch_id)["completed"] >= 2, 60, "2 meetings done")
+    wait_for(lambda: batch_core.get(batch_id)["completed"] >= 2, 60, "2 meetings done")
 
     batch_core.cancel(batch_id)
     assert fleet_info()["queue_depth"] == 0  # the queued jobs were taken off the queue
@@ -107,7 +98,7 @@ def test_fleet_info_shows_live_workers(rq_env, fake_llm, start_fleet):
     batch_id = batch_core.submit(meetings(3))["batch_id"]
     fleet = start_fleet(1)
     fleet.busy_worker()
-    info = wait_until(lambda: (lambda i: i if i["workers"] and i["workers"][0]["current_job"]
+    info = wait_for(lambda: (lambda i: i if i["workers"] and i["workers"][0]["current_job"]
                                else None)(fleet_info()), 30, "a busy worker")
     worker = info["workers"][0]
     assert worker["pid"] == fleet.procs[0].pid
