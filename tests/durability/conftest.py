@@ -9,7 +9,6 @@ import redis
 import batch_core
 from batch_core import config
 from tests.durability.redis_proc import RedisProcess
-from tests.fakes.llm_server import FakeLLMServer
 
 # Short lease/heartbeat/retry window so faults play out in seconds; the defaults are 30/10/30.
 FAST_DURABILITY = {"BATCH_LEASE_SECONDS": "2", "BATCH_HEARTBEAT_SECONDS": "1",
@@ -42,16 +41,10 @@ def own_redis(redis_proc, monkeypatch):
 
 
 @pytest.fixture
-def fake_llm(monkeypatch):
-    """A fake OpenAI-compatible provider the app (and its subprocesses) are pointed at."""
-    with FakeLLMServer() as server:
-        for name, value in server.env("openai").items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("LLM_RETRY_BASE_SECONDS", "0.01")
-        monkeypatch.setenv("LLM_RETRY_MAX_SECONDS", "0.05")
-        config.reload_settings()
-        yield server
-        batch_core.reset_for_tests()  # finish in-flight meetings before the server goes away
+def fake_llm(llm_server):
+    """The fake OpenAI-compatible provider of tests/conftest.py; the app (and its subprocesses,
+    through the environment) are pointed at it."""
+    return llm_server
 
 
 def child_env(**extra: str) -> dict[str, str]:
