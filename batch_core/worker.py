@@ -14,11 +14,7 @@ from typing import Any
 from batch_core import store
 from batch_core.models import (DuplicatePolicy, MeetingRecord, MeetingState, Stage)
 from batch_core.provider_gate import gate
-try:  # the durability module rides out short Redis outages; without it, fail at once
-    from batch_core.redis_retry import call_with_retry
-except ImportError:  # pragma: no cover
-    def call_with_retry(fn, *args, **kwargs):  # type: ignore[no-redef]
-        return fn(*args, **kwargs)
+from batch_core.redis_retry import call_with_retry
 from batch_core.redis_server import StorageUnavailable
 from batch_core.runner import owner_id
 
