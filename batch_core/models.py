@@ -42,9 +42,6 @@ class MeetingState(str, Enum):
         return self not in (MeetingState.QUEUED, MeetingState.PROCESSING)
 
 
-TERMINAL_MEETING_STATES = tuple(s for s in MeetingState if s.terminal)
-
-
 class Stage(str, Enum):
     PARSE = "parse"          # transcript text -> speaker turns
     REDACT = "redact"        # sensitive tier only: PII removed
@@ -148,13 +145,6 @@ class MeetingRecord(BaseModel):
     insights: Insights
     sentiment: list[SpeakerSentiment]
     audit: list[AuditEntry]
-
-
-class SubmitResult(BaseModel):
-    batch_id: str
-    total: int
-    status: BatchState
-    submitted_at: str
 
 
 class MeetingRow(BaseModel):

@@ -66,10 +66,6 @@ def thread_lost_storage() -> bool:
     return bool(getattr(_thread, "lost", False))
 
 
-def is_storage_error(exc: BaseException) -> bool:
-    return isinstance(exc, RETRYABLE)
-
-
 def call_with_retry(fn: Callable[..., T], *args, window: float | None = None, **kwargs) -> T:
     """fn(*args, **kwargs), retried on connection errors for up to `window` seconds.
 
