@@ -42,7 +42,7 @@ def read_uploads(uploads: list[UploadFile]) -> ReadFiles:
     per_file_limit = int(s.ingest_max_file_mb * MB)
     read = ReadFiles()
     for position, upload in enumerate(uploads, start=1):
-        name = PurePath((upload.filename or "").replace("\\", "/")).name
+        name = _file_name(upload)
         if not name:
             read.errors.append({"name": f"file #{position}", "reason": "The upload has no file name."})
             continue
@@ -56,6 +56,11 @@ def read_uploads(uploads: list[UploadFile]) -> ReadFiles:
             continue
         read.contents.append((name, data))
     return read
+
+
+def _file_name(upload: UploadFile) -> str:
+    """The upload's file name without any folder part (Windows or POSIX)."""
+    return PurePath((upload.filename or "").replace("\\", "/")).name
 
 
 def _too_big(size: int, limit_mb: float) -> str:
@@ -75,7 +80,7 @@ def titles_by_name(uploads: list[UploadFile], titles: list[str] | None) -> dict[
     mapping = {}
     for upload, title in zip(uploads, titles):
         title = " ".join(title.split())
-        name = PurePath((upload.filename or "").replace("\\", "/")).name
+        name = _file_name(upload)
         if title and name.lower().endswith(".zip"):
             raise HTTPException(
                 422, f"titles: '{name}' is an archive; its meetings take their titles from the "
@@ -91,14 +96,14 @@ def fingerprint_parts(contents: list[tuple[str, bytes]]) -> list[tuple[str, str]
 
 
 def prepare(read: ReadFiles, tier: Tier, titles: dict[str, str]) -> PreparedUpload:
-    from batch_core.ingest import load_files  # the ingest package lands independently
+    from batch_core.ingest import load_files  # format parsers (docx, webvtt) load on first upload
 
     prepared = PreparedUpload(errors=list(read.errors))
     if not read.contents:
         return prepared
     report = load_files(read.contents)
     prepared.errors += [{"name": e.name, "reason": e.reason} for e in report.errors]
-    prepared.ignored = [_as_dict(member) for member in report.ignored]
+    prepared.ignored = [member.model_dump() for member in report.ignored]
     for parsed in report.parsed:
         title = titles.get(parsed.name) or parsed.title
         prepared.meetings.append(MeetingIn(
@@ -110,12 +115,3 @@ def prepare(read: ReadFiles, tier: Tier, titles: dict[str, str]) -> PreparedUplo
             "word_count": parsed.word_count, "speakers": list(parsed.speakers or []),
         })
     return prepared
-
-
-def _as_dict(item: object) -> dict:
-    if hasattr(item, "model_dump"):
-        return item.model_dump()
-    if hasattr(item, "__dataclass_fields__"):
-        from dataclasses import asdict
-        return asdict(item)
-    return {"name": str(item)}
