@@ -6,7 +6,6 @@ so expect noise).
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,15 +20,11 @@ sys.path.insert(0, str(ROOT))
 
 from batch_core.redis_server import redis_binary  # noqa: E402
 from tests.api.conftest import transcript  # noqa: E402
+from tests.servers import free_port  # noqa: E402
 
 TOKEN = "bench-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(check, limit: float = 60.0) -> None:

@@ -27,9 +27,9 @@ from batch_core.config import reload_settings  # noqa: E402
 from tests.durability.invariant import all_batch_ids, read_batch  # noqa: E402
 from tests.durability.load import run_load  # noqa: E402
 from tests.durability.meetings import meetings, write_files  # noqa: E402
-from tests.durability.redis_proc import RedisProcess  # noqa: E402
 from tests.fakes import llm_server  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer, FakeResponse  # noqa: E402
+from tests.servers import RedisProcess  # noqa: E402
 
 llm_server._Handler.disable_nagle_algorithm = True  # see bench_engine.py
 

