@@ -29,7 +29,7 @@ def process_meeting(body: ProcessRequest):
     submitted = batch_core.submit([meeting], on_duplicate=body.on_duplicate.value)
     batch_id = submitted["batch_id"]
     batch = batch_core.wait(batch_id, timeout=settings().api_process_timeout_seconds,
-                            poll=_WAIT_POLL_SECONDS) or batch_core.get(batch_id) or submitted
+                            poll=_WAIT_POLL_SECONDS)
     rows = batch.get("results") or []
     row = rows[0] if rows else {}
     status = row.get("status")
