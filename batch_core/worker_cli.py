@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+import redis
+
 from batch_core.config import settings
 
 
@@ -37,13 +39,10 @@ def run(args: argparse.Namespace) -> int:
     except StorageUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    except Exception as exc:
-        import redis
-        if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):
-            where = describe_url(settings().redis_url or "the embedded Redis")
-            print(f"Redis is not reachable at {where}: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        where = describe_url(settings().redis_url or "the embedded Redis")
+        print(f"Redis is not reachable at {where}: {exc}", file=sys.stderr)
+        return 2
 
 
 def main(argv: list[str] | None = None) -> int:
