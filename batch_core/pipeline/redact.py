@@ -18,6 +18,7 @@ from presidio_analyzer.predefined_recognizers import (
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
+from batch_core.ingest.turns import speakers_of
 from batch_core.models import Turn
 from batch_core.pipeline.speaker_names import build_name_map, is_common_word_part, name_terms
 
@@ -148,8 +149,7 @@ class _MeetingRedactor:
 def redact_turns(turns: list[Turn], title: str | None = None) -> Redaction:
     """Replace PII in every utterance (and the title) and speakers by SPEAKER_n labels, numbered in
     order of first appearance. Counts cover the utterances only."""
-    speakers = list(dict.fromkeys(t.speaker for t in turns if t.speaker))
-    redactor = _MeetingRedactor(speakers)
+    redactor = _MeetingRedactor(speakers_of(turns))
     redacted = [turn.model_copy(update={"text": redactor.text(turn.text),
                                         "speaker": redactor.labels.get(turn.speaker) if turn.speaker else None})
                 for turn in turns]
