@@ -90,13 +90,11 @@ def list_headers(limit: int) -> list[dict[str, Any]]:
     pipe = client.pipeline(transaction=False)
     for batch_id in ids:
         pipe.hgetall(batch_key(batch_id))
-    headers = []
-    for batch_id, raw in zip(ids, pipe.execute()):
-        if raw:
-            headers.append(_decode_header(raw))
-        else:
-            client.zrem(BATCHES_KEY, batch_id)  # expired with its TTL
-    return headers
+    raws = pipe.execute()
+    expired = [batch_id for batch_id, raw in zip(ids, raws) if not raw]
+    if expired:  # their keys ran out with the TTL; forget them in one call
+        client.zrem(BATCHES_KEY, *expired)
+    return [_decode_header(raw) for raw in raws if raw]
 
 
 @storage
