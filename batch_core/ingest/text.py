@@ -15,6 +15,7 @@ import re
 
 from batch_core.models import Turn
 from batch_core.ingest.errors import IngestError
+from batch_core.ingest.inline import unfold_inline_turns
 from batch_core.ingest.speakers import looks_capitalised, plausible_name, split_prefix
 from batch_core.ingest.srt_format import parse_srt
 from batch_core.ingest.timecode import CLOCK, LOOSE_CLOCK, parse_clock
@@ -178,7 +179,7 @@ def starts_turn(line: str) -> bool:
 
 
 def parse_plain(text: str) -> list[Turn]:
-    lines = normalise_newlines(text).split("\n")
+    lines = unfold_inline_turns(normalise_newlines(text).split("\n"))
     _, first = split_metadata(lines)
     out = _TurnCollector()
     index = first

@@ -112,3 +112,27 @@ def test_single_speaker_otter_memo_keeps_its_speaker():
     turns = parse_text(text)
     assert [(t.speaker, t.start) for t in turns] == [("Alice Smith", 2.0)]
     assert turns[0].text.endswith("Point number 11 about the plan.")
+
+
+def test_turns_run_together_on_one_line_are_split():
+    text = ("Alice: We agreed to ship on Friday. Bob, can you send the notes by Thursday? "
+            "Bob: Sure, I will send them by Thursday. Alice: Great, what about pricing?")
+    turns = parse_text(text)
+    assert [t.speaker for t in turns] == ["Alice", "Bob", "Alice"]
+    assert turns[0].text == "We agreed to ship on Friday. Bob, can you send the notes by Thursday?"
+    assert turns[1].text == "Sure, I will send them by Thursday."
+
+
+@pytest.mark.parametrize("text", [
+    "Alice: The plan is clear. Note: we meet Tuesday.",      # a note, not a speaker
+    "Alice: We met Dr. Smith: he said yes. Then we left.",  # no inline name is a speaker
+])
+def test_a_colon_inside_a_turn_does_not_invent_a_speaker(text):
+    turns = parse_text(text)
+    assert [t.speaker for t in turns] == ["Alice"]
+    assert turns[0].text == text.split(": ", 1)[1]
+
+
+def test_a_name_that_comes_back_on_the_line_is_a_speaker():
+    turns = parse_text("Alice: Ready? Bob: Yes. Carol: Hm. Bob: Done.")
+    assert [t.speaker for t in turns] == ["Alice", "Bob", "Carol", "Bob"]
