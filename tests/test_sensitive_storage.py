@@ -1,0 +1,48 @@
+"""Sensitive batches end to end: planted PII reaches neither the provider nor any Redis key."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import batch_core
+from batch_core import store
+from tests.pipeline.test_redaction import PLANTED
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def _every_value_in_redis() -> str:
+    """All keys and values of every type, as one string to search."""
+    client = store.get_client()
+    parts = []
+    for key in client.scan_iter("*"):
+        parts.append(key)
+        kind = client.type(key)
+        if kind == "string":
+            parts.append(client.get(key))
+        elif kind == "hash":
+            parts.extend(f"{k}={v}" for k, v in client.hgetall(key).items())
+        elif kind == "set":
+            parts.extend(client.smembers(key))
+        elif kind == "zset":
+            parts.extend(client.zrange(key, 0, -1))
+        elif kind == "list":
+            parts.extend(client.lrange(key, 0, -1))
+    return "\n".join(parts)
+
+
+def test_planted_pii_is_nowhere_in_requests_or_redis(llm_server):
+    meetings = [{"title": f"Confidential review {n}", "tier": "sensitive",
+                 "transcript": (SAMPLES / name).read_text(encoding="utf-8")}
+                for n, name in enumerate(sorted(PLANTED))]
+    result = batch_core.submit(meetings)
+    batch = batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
+    assert (batch["completed"], batch["failed"]) == (len(PLANTED), 0)
+    sent = llm_server.all_request_text()
+    stored = _every_value_in_redis()
+    assert "SPEAKER_1" in stored  # the redacted transcripts are there
+    for secrets in PLANTED.values():
+        for secret in secrets:
+            escaped = json.dumps(secret)[1:-1]  # ø -> \u00f8 inside JSON
+            assert secret not in sent and escaped not in sent, f"{secret!r} reached the provider"
+            assert secret not in stored and escaped not in stored, f"{secret!r} is in Redis"
