@@ -151,7 +151,7 @@ def finish_adopted(quiet: bool) -> None:
     """Batches this process resumed for a dead owner: see them through before exiting."""
     from batch_core import runner
     current = runner.current_runner()
-    for batch_id in list(current.adopted) if current else []:
+    for batch_id in current.stop_adopting() if current else []:
         if not quiet:
             _err(f"note: also finishing {batch_id}, resumed from a process that stopped")
         batch_core.wait(batch_id, poll=0.5)
@@ -229,7 +229,8 @@ def cmd_resume(args: argparse.Namespace) -> int:
     """Adopt now every batch whose owner stopped renewing its lease, and run what is left."""
     from batch_core import runner
     current = runner.get_runner()
-    adopted = set(current.resume_orphans()) | set(current.adopted)
+    current.resume_orphans()
+    adopted = current.stop_adopting()  # with the heartbeat's adoptions; none after this
     if not adopted:
         print("No batch needs resuming (every running batch has a live owner).")
         return EXIT_OK

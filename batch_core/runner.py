@@ -57,6 +57,9 @@ class Runner:
         self._futures: set[Future] = set()
         self._owned: set[str] = set()
         self.adopted: list[str] = []
+        # Held for a whole adopt-and-schedule, so stop_adopting() never returns mid-adoption.
+        self._adopt_lock = threading.Lock()
+        self._adopting = True
         self._stopping = threading.Event()
         self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
                                            daemon=True)
@@ -133,15 +136,28 @@ class Runner:
         if settings().executor != "thread":
             return []
         adopted = []
-        for batch_id in store.batch_ids_in_progress():
-            previous = store.adopt(batch_id, owner_id(), lease_deadline())
-            if previous is None:
-                continue
-            log.warning("resuming batch %s (previous owner %s)", batch_id, previous or "unknown")
-            adopted.append(batch_id)
-            self.adopted.append(batch_id)
-            self.schedule(batch_id, store.queued_indexes(batch_id))
+        with self._adopt_lock:
+            if not self._adopting:
+                return []
+            for batch_id in store.batch_ids_in_progress():
+                previous = store.adopt(batch_id, owner_id(), lease_deadline())
+                if previous is None:
+                    continue
+                log.warning("resuming batch %s (previous owner %s)", batch_id,
+                            previous or "unknown")
+                adopted.append(batch_id)
+                self.adopted.append(batch_id)
+                self.schedule(batch_id, store.queued_indexes(batch_id))
         return adopted
+
+    def stop_adopting(self) -> list[str]:
+        """No more adoptions by this process (it is about to exit); returns every batch it adopted.
+
+        Leases of owned batches are still renewed, so the caller can see them through.
+        """
+        with self._adopt_lock:
+            self._adopting = False
+            return list(self.adopted)
 
     def shutdown(self, wait: bool = True, cancel_pending: bool = True) -> None:
         """Stop taking work. Canceled tasks stay queued in Redis, so a resume can pick them up."""
