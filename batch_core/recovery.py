@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from batch_core import redis_retry, store
 from batch_core.config import settings
-from batch_core.models import MeetingState
+from batch_core.models import MeetingRecord, MeetingState
 
 if TYPE_CHECKING:
     from batch_core.runner import Runner
@@ -148,10 +148,11 @@ def settle(batch_id: str, owner: str) -> bool:
 def _settle_interrupted(batch_id: str, index: int, meeting_id: str, owner: str, reason: str,
                         now: str) -> None:
     """A meeting cut off by the outage: completed if its record made it to Redis, else failed."""
+    from batch_core.worker import provider_attempts
+
     record = store.load_record(meeting_id)
     if record is not None and record.get("batch_id") == batch_id:
-        attempts = next((int((e.get("detail") or {}).get("attempts") or 0)
-                         for e in record.get("audit", []) if e.get("step") == "extract"), 0)
+        attempts = provider_attempts(MeetingRecord.model_validate(record))
         store.transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.COMPLETED,
                          {"meeting_id": meeting_id, "finished_at": now, "stage": None},
                          owner=owner, add_attempts=attempts, drop_item=True)

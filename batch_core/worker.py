@@ -66,7 +66,8 @@ class _StageClock:
         return self.stage_ms
 
 
-def _provider_attempts(record: MeetingRecord) -> int:
+def provider_attempts(record: MeetingRecord) -> int:
+    """Provider calls the extract step made (recorded in its audit entry)."""
     for entry in record.audit:
         if entry.step == Stage.EXTRACT.value:
             return int(entry.detail.get("attempts", 0) or 0)
@@ -170,6 +171,6 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         "duration_ms": round((time.monotonic() - started) * 1000, 2),
     }
     call_with_retry(store.transition, batch_id, index, _PROCESSING, MeetingState.COMPLETED,
-                    patch, owner=owner_id(), add_attempts=_provider_attempts(record),
+                    patch, owner=owner_id(), add_attempts=provider_attempts(record),
                     drop_item=True)
     return MeetingState.COMPLETED
