@@ -184,9 +184,8 @@ def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
                 continue
             if row["status"] == MeetingState.QUEUED.value:
                 indexes.append(index)
-            elif row["status"] == MeetingState.PROCESSING.value and store.transition(
-                    batch_id, index, (MeetingState.PROCESSING,), MeetingState.QUEUED,
-                    {"stage": None, "owner": None}, owner=owner) is not None:
+            elif (row["status"] == MeetingState.PROCESSING.value
+                  and store.requeue_interrupted(batch_id, index, owner=owner)):
                 indexes.append(index)
         if indexes:
             runner.schedule(batch_id, indexes)

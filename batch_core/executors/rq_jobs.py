@@ -24,10 +24,7 @@ def _requeue_interrupted(batch_id: str, index: int) -> bool:
     """An earlier run of this job is over (RQ only retries ended or abandoned executions), so a
     meeting still marked processing was interrupted: put it back in the queue to be claimed."""
     from batch_core import store
-    from batch_core.models import MeetingState
-    moved = store.transition(batch_id, index, [MeetingState.PROCESSING], MeetingState.QUEUED,
-                             {"stage": None, "owner": None})
-    return moved is not None
+    return store.requeue_interrupted(batch_id, index)
 
 
 def process_meeting_job(batch_id: str, index: int) -> dict[str, Any] | None:

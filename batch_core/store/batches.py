@@ -135,6 +135,13 @@ def transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
     return json.loads(result) if result else None
 
 
+def requeue_interrupted(batch_id: str, index: int, owner: str = "") -> bool:
+    """A meeting left `processing` by a run that is over goes back to `queued` to be claimed
+    again (same meeting_id, so still one record). With `owner`, only if that process ran it."""
+    return transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.QUEUED,
+                      {"stage": None, "owner": None}, owner=owner) is not None
+
+
 @storage
 def bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state: MeetingState,
                     patch: dict[str, Any] | None = None, *, mode: str = "", reason: str = "",
