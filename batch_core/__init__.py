@@ -11,16 +11,18 @@ import redis
 from batch_core import redis_server, runner, store
 from batch_core.config import settings
 from batch_core.models import BatchState, MeetingIn, MeetingState, Tier
+from batch_core.privacy import describe_found, sensitive_tier_info
 from batch_core.redis_server import StorageUnavailable
 from batch_core.store import normalise_title
 from batch_core.validation import (BatchError, check_count, parse_meeting, parse_policy,
                                    plan_batch)
-from batch_core.worker import meeting_id_for
+from batch_core.worker import compact_after_sensitive, meeting_id_for
 
 __all__ = [
     "submit", "get", "list_batches", "cancel", "retry_failed", "get_meeting", "list_meetings",
     "delete_meeting", "find_duplicates", "engine_info", "health", "wait", "normalise_title",
     "BatchError", "StorageUnavailable", "reset_for_tests", "fleet_info",
+    "sensitive_tier_info", "describe_found",
 ]
 
 _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
@@ -35,6 +37,14 @@ def _start_background() -> None:
         runner.get_runner()
 
 
+def _shown_labels(meeting: MeetingIn) -> tuple[str, str | None]:
+    """Title and file name as stored and shown: a sensitive meeting's are redacted first."""
+    if meeting.tier is not Tier.SENSITIVE:
+        return meeting.title, meeting.source_name
+    from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
+    return redact_labels(meeting.title, meeting.source_name, meeting.transcript)
+
+
 def _new_batch_id() -> str:
     return f"batch_{uuid.uuid4().hex[:8]}"
 
@@ -45,11 +55,14 @@ def submit(meetings: list[dict | MeetingIn], on_duplicate: str = "skip") -> dict
     check_count(meetings)
     parsed = [parse_meeting(position, raw) for position, raw in enumerate(meetings, start=1)]
     batch_id = _new_batch_id()
+    digests = {id(m): store.title_digest(m.tier.value, m.title) for m in parsed}
     plan = plan_batch(
         parsed, policy,
         meeting_id_for=lambda index: meeting_id_for(batch_id, index),
-        stored_ids=lambda m: store.ids_with_title(m.tier.value, m.title),
+        stored_ids=lambda m: store.ids_with_title_digest(m.tier.value, digests[id(m)]),
         normalise=normalise_title,
+        digest=lambda m: digests[id(m)],
+        shown=_shown_labels,
     )
     submitted_at = store.utc_now()
     owner, lease_until = runner.batch_owner()
@@ -110,6 +123,7 @@ def cancel(batch_id: str) -> dict[str, Any]:
                                     {"finished_at": store.utc_now()}, mode="cancel",
                                     drop_item=True)
     runner.unschedule(batch_id)
+    compact_after_sensitive(batch_id)
     return {**(get(batch_id) or {}), "canceled_now": len(changed)}
 
 

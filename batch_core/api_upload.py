@@ -114,4 +114,20 @@ def prepare(read: ReadFiles, tier: Tier, titles: dict[str, str]) -> PreparedUplo
             "name": parsed.name, "title": title or parsed.name, "format": parsed.format,
             "word_count": parsed.word_count, "speakers": list(parsed.speakers or []),
         })
+    if tier is Tier.SENSITIVE:
+        _redact_answer(prepared)
     return prepared
+
+
+def _redact_answer(prepared: PreparedUpload) -> None:
+    """The answer of a sensitive upload (also cached for Idempotency-Key replays) names no one:
+    titles and file names redacted as they will be stored, speakers as SPEAKER_n."""
+    from batch_core.pipeline.pii.redactor import redact_labels
+
+    for entry, meeting in zip(prepared.files, prepared.meetings):
+        entry["title"], entry["name"] = redact_labels(entry["title"], entry["name"],
+                                                      meeting.transcript)
+        entry["speakers"] = [f"SPEAKER_{i}" for i, _ in enumerate(entry["speakers"], start=1)]
+    for entry in prepared.errors + prepared.ignored:
+        if entry.get("name"):
+            entry["name"] = redact_labels("", entry["name"], "")[1]

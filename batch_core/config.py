@@ -42,6 +42,7 @@ class Settings:
     redis_url: str | None = None
     data_dir: Path = Path("data")
     redis_connect_timeout: float = 2.0
+    secret_key: str | None = None  # Fernet key for raw sensitive input at rest; else a key file
 
     # Batches
     max_meetings: int = 50
@@ -105,6 +106,7 @@ def load_settings() -> Settings:
         redis_url=_env_str("REDIS_URL", None),
         data_dir=Path(_env_str("BATCH_DATA_DIR", "data")).resolve(),
         redis_connect_timeout=_env_float("BATCH_REDIS_TIMEOUT_SECONDS", 2.0),
+        secret_key=_env_str("BATCH_SECRET_KEY", None),
         max_meetings=_env_int("BATCH_MAX_MEETINGS", 50),
         max_workers=_env_int("BATCH_MAX_WORKERS", 3),
         result_ttl_seconds=_env_int("BATCH_RESULT_TTL_SECONDS", 86400),

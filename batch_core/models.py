@@ -69,6 +69,22 @@ class MeetingIn(BaseModel):
         return value
 
 
+class RedactionNote(BaseModel):
+    """What a sensitive meeting's redaction found, kept with its redacted input so a retry or a
+    resume reuses it instead of redacting placeholders again."""
+    counts: dict[str, int] = Field(default_factory=dict)    # replacements per kind
+    distinct: dict[str, int] = Field(default_factory=dict)  # different values per kind
+    speakers: int = 0
+
+
+class QueuedInput(BaseModel):
+    """A queued meeting as stored in `batch:{id}:items`: sealed while its text is raw (sensitive
+    tier, before redaction), in clear once `redaction` is set or for the ordinary tier."""
+    meeting: MeetingIn
+    title_digest: str  # duplicate detection (keyed for the sensitive tier: store/keys.py)
+    redaction: RedactionNote | None = None
+
+
 class Turn(BaseModel):
     speaker: str | None = None
     text: str
@@ -140,7 +156,10 @@ class MeetingRecord(BaseModel):
     word_count: int
     duration_seconds: float | None = None
     redacted: bool = False
-    redaction_counts: dict[str, int] = Field(default_factory=dict)
+    redaction_counts: dict[str, int] = Field(default_factory=dict)   # replacements per kind
+    redaction_distinct: dict[str, int] = Field(default_factory=dict)  # different values per kind
+    title_digest: str | None = None  # duplicate detection; the sensitive title is stored redacted
+    language: str | None = None
     transcript: str  # redacted for the sensitive tier; the original is never stored
     insights: Insights
     sentiment: list[SpeakerSentiment]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import importlib.util
+import os
+import secrets
 import socket
 import subprocess
 import threading
@@ -23,7 +25,8 @@ from redis.retry import Retry
 
 from batch_core.config import settings
 
-# A unix socket path must fit in sockaddr_un (108 bytes); beyond that we listen on 127.0.0.1.
+# A unix socket path must fit in sockaddr_un (108 bytes); beyond that we listen on 127.0.0.1,
+# always with a generated password (kept 0600 in the data dir): never an open TCP port.
 _MAX_SOCKET_PATH = 100
 _START_TIMEOUT_SECONDS = 15.0
 
@@ -98,10 +101,20 @@ def _recorded_url() -> str | None:
         return None
 
 
+def _private_dirs() -> None:
+    """The data dir and the server's folder are the owner's alone (0700); files inside 0600."""
+    for folder in (settings().data_dir, server_dir()):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
+    for path in server_dir().iterdir():
+        if path.is_file():
+            os.chmod(path, 0o600)
+
+
 @contextmanager
 def _start_lock() -> Iterator[None]:
-    server_dir().mkdir(parents=True, exist_ok=True)
-    with open(_lock_file(), "a+") as handle:
+    _private_dirs()
+    with os.fdopen(os.open(_lock_file(), os.O_RDWR | os.O_CREAT, 0o600), "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -121,8 +134,9 @@ def _listen_args() -> tuple[list[str], str]:
         return (["--port", "0", "--unixsocket", str(sock_path), "--unixsocketperm", "700"],
                 f"unix://{sock_path}")
     port = _free_port()
-    return (["--port", str(port), "--bind", "127.0.0.1", "--protected-mode", "yes"],
-            f"redis://127.0.0.1:{port}/0")
+    password = secrets.token_urlsafe(32)
+    return (["--port", str(port), "--bind", "127.0.0.1", "--protected-mode", "yes",
+             "--requirepass", password], f"redis://:{password}@127.0.0.1:{port}/0")
 
 
 def _start_server() -> str:
@@ -133,12 +147,15 @@ def _start_server() -> str:
         "--dir", str(directory),
         "--appendonly", "yes",
         "--appendfsync", "everysec",
+        "--save", "",  # no RDB snapshots: the AOF is the only copy on disk, and it is rewritten
         "--daemonize", "yes",
         "--pidfile", str(directory / "redis.pid"),
         "--logfile", str(directory / "redis.log"),
         *listen,
     ]
-    launched = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    (directory / "dump.rdb").unlink(missing_ok=True)  # an old snapshot under Redis's default rules
+    # umask 077: the AOF, log, pid file and socket are created 0600/0700.
+    launched = subprocess.run(command, capture_output=True, text=True, timeout=30, umask=0o077)
     if launched.returncode != 0:
         reason = (launched.stderr or launched.stdout).strip() or f"exit code {launched.returncode}"
         raise StorageUnavailable(f"Could not start the embedded Redis in {directory}: {reason}")
@@ -146,7 +163,9 @@ def _start_server() -> str:
     while time.monotonic() < deadline:
         if _owned_by_us(url):
             tmp = _url_file().with_suffix(".tmp")
-            tmp.write_text(url)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:  # it may hold the password
+                handle.write(url)
             tmp.replace(_url_file())
             return url
         time.sleep(0.01)
@@ -183,7 +202,7 @@ def stop() -> str:
             return f"No embedded Redis is running for {server_dir()}."
         client = _probe(recorded)
         try:
-            client.shutdown(save=True)
+            client.shutdown()  # the AOF is flushed; no RDB is written ("save" is off)
         except redis.ConnectionError:
             pass  # the server closes the connection as it exits
         finally:
@@ -226,6 +245,18 @@ def reset_client() -> None:
         if _client is not None:
             _client.close()
         _client, _client_url = None, None
+
+
+def compact_aof() -> bool:
+    """Rewrite the embedded server's AOF from memory, so deleted writes leave the disk (run after
+    sensitive batches end). A REDIS_URL server is the user's to manage: left alone."""
+    if settings().redis_url:
+        return False
+    try:
+        get_client().bgrewriteaof()
+        return True
+    except redis.ResponseError as exc:  # one is already running: it sees today's data too
+        return "already in progress" in str(exc)
 
 
 def unavailable(exc: BaseException) -> StorageUnavailable:

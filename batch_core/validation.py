@@ -12,7 +12,7 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from batch_core.config import settings
-from batch_core.models import DuplicatePolicy, MeetingIn, MeetingRow, MeetingState, Tier
+from batch_core.models import DuplicatePolicy, MeetingIn, MeetingRow, MeetingState, QueuedInput, Tier
 
 _TIERS = ", ".join(repr(t.value) for t in Tier)
 _POLICIES = ", ".join(repr(p.value) for p in DuplicatePolicy)
@@ -92,14 +92,19 @@ def size_problem(meeting: MeetingIn) -> str | None:
 @dataclass
 class Plan:
     rows: list[MeetingRow]
-    items: dict[int, str] = field(default_factory=dict)  # index -> MeetingIn JSON, queued only
+    items: dict[int, QueuedInput] = field(default_factory=dict)  # queued meetings only
 
 
 def plan_batch(meetings: list[MeetingIn], policy: DuplicatePolicy,
                meeting_id_for: Callable[[int], str],
                stored_ids: Callable[[MeetingIn], list[str]],
-               normalise: Callable[[str], str]) -> Plan:
-    """Decide each meeting's starting row: queued, or skipped with the reason."""
+               normalise: Callable[[str], str],
+               digest: Callable[[MeetingIn], str],
+               shown: Callable[[MeetingIn], tuple[str, str | None]]) -> Plan:
+    """Decide each meeting's starting row: queued, or skipped with the reason.
+
+    `shown` gives the title and file name a row may store (redacted for the sensitive tier);
+    `digest` the title digest duplicate detection keeps."""
     reasons: dict[int, str] = {}
     for index, meeting in enumerate(meetings):
         problem = size_problem(meeting)
@@ -137,11 +142,12 @@ def plan_batch(meetings: list[MeetingIn], policy: DuplicatePolicy,
     plan = Plan(rows=[])
     for index, meeting in enumerate(meetings):
         reason = reasons.get(index)
+        title, source_name = shown(meeting)
         plan.rows.append(MeetingRow(
-            index=index, title=meeting.title, tier=meeting.tier,
+            index=index, title=title, tier=meeting.tier,
             status=MeetingState.SKIPPED if reason else MeetingState.QUEUED,
-            error=reason, source_name=meeting.source_name,
+            error=reason, source_name=source_name,
         ))
         if reason is None:
-            plan.items[index] = meeting.model_dump_json()
+            plan.items[index] = QueuedInput(meeting=meeting, title_digest=digest(meeting))
     return plan

@@ -12,7 +12,8 @@ import time
 from typing import Any
 
 from batch_core import store
-from batch_core.models import (DuplicatePolicy, MeetingRecord, MeetingState, Stage)
+from batch_core.models import (DuplicatePolicy, MeetingIn, MeetingRecord, MeetingState,
+                               QueuedInput, RedactionNote, Stage, Tier)
 from batch_core.provider_gate import gate
 from batch_core.redis_retry import call_with_retry
 from batch_core.redis_server import StorageUnavailable
@@ -80,7 +81,8 @@ def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
     if batch.get("on_duplicate") != DuplicatePolicy.REPLACE.value:
         return []
     removed = []
-    for old_id in call_with_retry(store.ids_with_title, record.tier.value, record.title):
+    digest = record.title_digest or store.title_digest(record.tier.value, record.title)
+    for old_id in call_with_retry(store.ids_with_title_digest, record.tier.value, digest):
         if old_id != record.meeting_id and call_with_retry(store.delete_record, old_id):
             removed.append(old_id)
     return removed
@@ -110,16 +112,55 @@ def _fail_rest_of_batch(batch_id: str, message: str) -> None:
                     {"error": message, "finished_at": store.utc_now()})
 
 
+class _Redacted:
+    """Stores a sensitive meeting's redacted input over its sealed raw one, and keeps what an
+    error message must not repeat (its speakers, to redact them out of the message)."""
+
+    def __init__(self, batch_id: str, index: int, queued: QueuedInput) -> None:
+        self.batch_id, self.index, self.queued = batch_id, index, queued
+
+    def __call__(self, meeting: MeetingIn, note: RedactionNote) -> None:
+        redacted = QueuedInput(meeting=meeting, title_digest=self.queued.title_digest,
+                               redaction=note)
+        call_with_retry(store.replace_item, self.batch_id, self.index, redacted)
+        call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
+                        MeetingState.PROCESSING,
+                        {"title": meeting.title, "source_name": meeting.source_name},
+                        owner=owner_id())
+        self.queued = redacted
+
+    def clean(self, message: str) -> str:
+        """An error of a meeting still raw may quote its text: redact the message too."""
+        if self.queued.meeting.tier is not Tier.SENSITIVE or self.queued.redaction is not None:
+            return message
+        from batch_core.pipeline.pii.redactor import redact_labels
+        return redact_labels(message, None, self.queued.meeting.transcript)[0]
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     kind = type(exc).__name__
     return f"Unexpected error while processing ({kind}){': ' + text[:300] if text else ''}"
 
 
+def compact_after_sensitive(batch_id: str) -> None:
+    """Once a batch with sensitive meetings has ended, rewrite the AOF so that overwritten
+    inputs (sealed raw text, replaced by redacted text) leave the disk too."""
+    try:
+        if store.claim_aof_compaction(batch_id):
+            from batch_core.redis_server import compact_aof
+            compact_aof()
+    except Exception as exc:  # the data is safe either way; only the disk copy stays longer
+        log.warning("AOF rewrite after batch %s failed: %s", batch_id, exc)
+
+
 def process_meeting(batch_id: str, index: int) -> MeetingState | None:
     """Run one meeting if it is still queued; returns its final state (None if not claimed)."""
     try:
-        return _process(batch_id, index)
+        state = _process(batch_id, index)
+        if state is not None:
+            compact_after_sensitive(batch_id)
+        return state
     except StorageUnavailable as exc:  # the row stays as it was; recovery settles it later
         log.error("meeting %s of batch %s: %s", index, batch_id, exc)
         return None
@@ -144,11 +185,15 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
     started = time.monotonic()
     clock = _StageClock(batch_id, index)
     meeting_id = meeting_id_for(batch_id, index)
+    redacted: _Redacted | None = None
     try:
-        meeting = call_with_retry(store.get_item, batch_id, index)
-        if meeting is None:
+        queued = call_with_retry(store.get_item, batch_id, index)
+        if queued is None:
             raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
-        record = run_pipeline(meeting, meeting_id, batch_id, clock)
+        redacted = _Redacted(batch_id, index, queued)
+        record = run_pipeline(queued.meeting, meeting_id, batch_id, clock,
+                              redaction=queued.redaction, on_redacted=redacted)
+        record = record.model_copy(update={"title_digest": queued.title_digest})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
         _remove_replaced(record, batch_id)
@@ -158,13 +203,19 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED
     except MeetingFailed as exc:
-        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries)
+        message = redacted.clean(str(exc)) if redacted else str(exc)
+        _fail(batch_id, index, message, started, clock, exc.attempts, exc.retries)
         return MeetingState.FAILED
     except StorageUnavailable:
         raise  # nothing can be written: the row stays processing for the recovery path
     except Exception as exc:
-        log.exception("meeting %s of batch %s failed unexpectedly", index, batch_id)
-        _fail(batch_id, index, _describe(exc), started, clock, 0)
+        message = redacted.clean(_describe(exc)) if redacted else _describe(exc)
+        if redacted is not None and redacted.queued.meeting.tier is Tier.SENSITIVE:
+            # A traceback may quote raw text of a sensitive meeting: log the redacted words only.
+            log.error("meeting %s of batch %s failed unexpectedly: %s", index, batch_id, message)
+        else:
+            log.exception("meeting %s of batch %s failed unexpectedly", index, batch_id)
+        _fail(batch_id, index, message, started, clock, 0)
         return MeetingState.FAILED
     patch: dict[str, Any] = {
         "meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),

@@ -18,8 +18,9 @@ ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx
 PASTED_NAME = "pasted transcript.txt"
 TIER_HELP = {
     Tier.ORDINARY.value: "Processed as is: the transcript and its insights are stored unchanged.",
-    Tier.SENSITIVE.value: "Names, e-mails, phone, card and bank numbers are redacted before the "
-                          "text reaches the model or the store.",
+    Tier.SENSITIVE.value: "Names, national ids, phone numbers, e-mail and street addresses, card "
+                          "and bank numbers are replaced by placeholders before the text reaches "
+                          "the model or the store. See what is and is not detected below.",
 }
 POLICY_HELP = {
     DuplicatePolicy.SKIP.value: "Keep the meeting already stored; the new one is marked skipped.",
@@ -94,6 +95,14 @@ with options[1]:
     policy = st.radio("When a meeting with the same title already exists",
                       [p.value for p in DuplicatePolicy], key="upload_policy",
                       format_func=POLICY_LABELS.get, captions=[POLICY_HELP[p.value] for p in DuplicatePolicy])
+if tier == Tier.SENSITIVE.value:
+    protection = core.sensitive_tier_info()
+    with st.expander("What the sensitive tier detects, and what it does not", icon=":material/shield:"):
+        st.markdown("**Replaced by placeholders**\n" +
+                    "\n".join(f"- {escape_markdown(line)}" for line in protection["detected"]))
+        st.markdown("**Not detected** (check these yourself before uploading)\n" +
+                    "\n".join(f"- {escape_markdown(line)}" for line in protection["not_detected"]))
+        st.caption(escape_markdown(protection["at_rest"]))
 
 files_tab, paste_tab = st.tabs([":material/folder_open: Files", ":material/content_paste: Paste a transcript"])
 with files_tab:

@@ -7,7 +7,8 @@ import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
 from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
-from ui.format import escape_markdown, fmt_ago, fmt_clock, fmt_time, status_value
+from ui.format import (escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
+                       status_value)
 from ui.tables import (
     action_items_frame, audit_frame, decisions_frame, meetings_frame, questions_frame,
     sentiment_frame, topics_frame,
@@ -80,11 +81,16 @@ def show_meeting(record: dict) -> None:
             st.dataframe(sentiment, hide_index=True, width="stretch")
     with tabs[2]:
         if record.get("redacted"):
-            counts = record.get("redaction_counts") or {}
-            found = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing found"
-            st.info(f"Redacted transcript. Removed: {found}.", icon=":material/lock:")
-        with st.container(height=480):
-            st.text(record.get("transcript") or "")
+            found = core.describe_found(record.get("redaction_counts") or {},
+                                        record.get("redaction_distinct") or {})
+            st.info(f"Redacted transcript. Replaced: {found}. Placeholders are highlighted; "
+                    "one placeholder stands for one person or value throughout the meeting.",
+                    icon=":material/lock:")
+            with st.container(height=480):
+                st.markdown(highlight_placeholders(record.get("transcript") or ""))
+        else:
+            with st.container(height=480):
+                st.text(record.get("transcript") or "")
     with tabs[3]:
         st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
 

@@ -98,14 +98,25 @@ def test_a_server_that_is_not_ours_is_never_adopted(embedded, redis_url):
     assert url_file.read_text() == url
 
 
-def test_long_data_dir_falls_back_to_a_local_tcp_port(embedded, monkeypatch, tmp_path):
+def test_long_data_dir_falls_back_to_a_password_protected_local_port(embedded, monkeypatch,
+                                                                      tmp_path):
+    import redis
+
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     monkeypatch.setenv("BATCH_DATA_DIR", str(deep))
     reload_settings()
     try:
         url = redis_server.ensure_server()
-        assert url.startswith("redis://127.0.0.1:")
+        assert url.startswith("redis://:") and "@127.0.0.1:" in url  # never without a password
         assert redis_server.get_client().ping()
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        stranger = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
+        with pytest.raises(redis.AuthenticationError):
+            stranger.get("anything")
+        recorded = deep / "redis" / "redis.url"
+        assert recorded.stat().st_mode & 0o777 == 0o600  # the file holding the password
+        assert "***" in redis_server.describe_url(url) and url.split("@")[0][9:] not in \
+            redis_server.describe_url(url)
     finally:
         batch_core.reset_for_tests()
         redis_server.stop()
@@ -136,3 +147,24 @@ def test_unreachable_redis_fails_fast_with_a_clear_error(monkeypatch):
     assert "not reachable" in batch_core.health()["redis"]
     retry = redis_server.get_client().get_retry()
     assert retry is not None and retry.get_retries() == 0, "no hidden retry loop"
+
+
+def test_embedded_data_is_private_with_no_snapshots_and_a_rewritten_aof(embedded, make_meeting):
+    data_dir, _ = embedded
+    batch_id = batch_core.submit([make_meeting(tier="sensitive")])["batch_id"]
+    assert batch_core.wait(batch_id, timeout=60, poll=0.05)["completed"] == 1
+    client = redis_server.get_client()
+    assert client.config_get("save")["save"] == ""  # no RDB snapshots
+    # The ended sensitive batch asked for an AOF rewrite (overwritten inputs leave the disk).
+    persistence = client.info("persistence")
+    assert persistence["aof_last_rewrite_time_sec"] != -1 or persistence["aof_rewrite_in_progress"]
+    batch_core.reset_for_tests()
+    assert "Stopped" in redis_server.stop()
+    for folder in (data_dir, data_dir / "redis"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    files = [p for p in data_dir.rglob("*") if p.is_file()]
+    assert any(p.name.startswith("appendonly") for p in files)
+    assert (data_dir / "secret.key").exists()
+    for path in files:
+        assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
+    assert not list(data_dir.rglob("*.rdb")), "an RDB snapshot was written"

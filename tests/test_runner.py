@@ -143,12 +143,12 @@ def test_engine_info_and_health(redis_url):
 
 def _orphan(batch_id, make_meeting, lease_until, cancel_requested=False):
     """A batch left by a dead process: row 0 completed, row 1 interrupted mid-run, rows 2-3 queued."""
-    from batch_core.models import MeetingIn, MeetingRow, MeetingState, Tier
+    from batch_core.models import QueuedInput, MeetingIn, MeetingRow, MeetingState, Tier
     rows, items = [], {}
     for i in range(4):
         m = MeetingIn(**make_meeting(f"Orphan {i}"))
         rows.append(MeetingRow(index=i, title=m.title, tier=Tier.ORDINARY, status=MeetingState.QUEUED))
-        items[i] = m.model_dump_json()
+        items[i] = QueuedInput(meeting=m, title_digest="d")
     store.create_batch(batch_id, store.utc_now(), "skip", "deadhost:1:dead", lease_until, rows, items)
     store.transition(batch_id, 0, (MeetingState.QUEUED,), MeetingState.PROCESSING, {"owner": "deadhost:1:dead"})
     store.transition(batch_id, 0, (MeetingState.PROCESSING,), MeetingState.COMPLETED,

@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from batch_core import store
-from batch_core.models import (Insights, MeetingIn, MeetingRecord, MeetingRow, MeetingState,
+from batch_core.models import (QueuedInput, Insights, MeetingIn, MeetingRecord, MeetingRow, MeetingState,
                                Tier)
 
 Q, P, C, F = (MeetingState.QUEUED, MeetingState.PROCESSING, MeetingState.COMPLETED,
@@ -19,7 +19,8 @@ def _batch(n=3, skipped=(), batch_id="batch_test0001"):
         status = MeetingState.SKIPPED if i in skipped else Q
         rows.append(MeetingRow(index=i, title=f"T{i}", tier=Tier.ORDINARY, status=status))
         if status is Q:
-            items[i] = MeetingIn(title=f"T{i}", tier=Tier.ORDINARY, transcript="x").model_dump_json()
+            items[i] = QueuedInput(meeting=MeetingIn(title=f"T{i}", tier=Tier.ORDINARY, transcript="x"),
+                                   title_digest=f"digest{i}")
     store.create_batch(batch_id, store.utc_now(), "skip", "me", time.time() + 3600, rows, items)
     return batch_id
 

@@ -160,3 +160,18 @@ def short_error(error: str | None, limit: int = 90) -> str:
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural_word or word + 's')}"
+
+
+_PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>|\bSPEAKER_\d+\b")
+
+
+def highlight_placeholders(text: str) -> str:
+    """A redacted transcript as Markdown: placeholders highlighted, everything else literal."""
+    parts, cursor = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts.append(escape_markdown(text[cursor:match.start()]))
+        shown = match.group().replace("<", "&lt;").replace(">", "&gt;")
+        parts.append(f":orange-background[{shown}]")
+        cursor = match.end()
+    parts.append(escape_markdown(text[cursor:]))
+    return "".join(parts).replace("\n", "  \n")

@@ -9,7 +9,7 @@ from typing import Callable
 from batch_core.config import settings
 from batch_core.ingest.text import parse_text
 from batch_core.ingest.turns import duration_of, render_text, speakers_of, word_count
-from batch_core.models import AuditEntry, MeetingIn, MeetingRecord, Stage, Tier, Turn
+from batch_core.models import AuditEntry, MeetingIn, MeetingRecord, RedactionNote, Stage, Tier, Turn
 from batch_core.pipeline.audit import audited, utc_now_iso
 from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
 from batch_core.pipeline.providers import ExtractionRequest, get_provider
@@ -29,9 +29,34 @@ def _parse(transcript: str) -> list[Turn]:
     return turns
 
 
+def _redact(meeting: MeetingIn, turns: list[Turn], detail: dict,
+            on_redacted: Callable[[MeetingIn, RedactionNote], None] | None
+            ) -> tuple[MeetingIn, list[Turn], RedactionNote]:
+    from batch_core.pipeline.redact import redact_turns  # Presidio is slow to import
+    redaction = redact_turns(turns, title=meeting.title, source_name=meeting.source_name)
+    note = RedactionNote(counts=redaction.counts, distinct=redaction.distinct,
+                         speakers=len(redaction.speaker_labels))
+    redacted = meeting.model_copy(update={
+        "title": redaction.title or "Sensitive meeting", "source_name": redaction.source_name,
+        "transcript": render_text(redaction.turns)})
+    detail.update(engine="presidio+rules", counts=note.counts, distinct=note.distinct,
+                  total=sum(note.counts.values()), speakers_labelled=note.speakers)
+    if on_redacted is not None:  # from here on only the redacted input is kept
+        on_redacted(redacted, note)
+    return redacted, redaction.turns, note
+
+
 def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
-                 on_stage: Callable[[Stage], None] = lambda stage: None) -> MeetingRecord:
-    """Process one meeting. Raises MeetingFailed (readable message) or ProviderAuthError."""
+                 on_stage: Callable[[Stage], None] = lambda stage: None,
+                 redaction: RedactionNote | None = None,
+                 on_redacted: Callable[[MeetingIn, RedactionNote], None] | None = None,
+                 ) -> MeetingRecord:
+    """Process one meeting. Raises MeetingFailed (readable message) or ProviderAuthError.
+
+    A sensitive meeting whose `redaction` is given was redacted by an earlier attempt: its
+    input is already the redacted text, and the redact step only reports what was found then.
+    `on_redacted` receives the redacted input as soon as it exists (the runner stores it in
+    place of the sealed raw input)."""
     config = settings()
     audit: list[AuditEntry] = []
     sensitive = meeting.tier is Tier.SENSITIVE
@@ -41,16 +66,18 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         turns = _parse(meeting.transcript)
         detail.update(turns=len(turns), speakers=len(speakers_of(turns)), words=word_count(turns))
 
-    counts: dict[str, int] = {}
-    prompt_title = meeting.title  # what the provider sees; the record keeps the title as submitted
+    note = RedactionNote()
     if sensitive:
         on_stage(Stage.REDACT)
         with audited(audit, Stage.REDACT.value) as detail:
-            from batch_core.pipeline.redact import redact_turns  # Presidio is slow to import
-            redaction = redact_turns(turns, title=meeting.title)
-            turns, counts, prompt_title = redaction.turns, redaction.counts, redaction.title
-            detail.update(engine="presidio", counts=counts, total=sum(counts.values()),
-                          speakers_labelled=len(redaction.speaker_labels))
+            if redaction is None:
+                meeting, turns, note = _redact(meeting, turns, detail, on_redacted)
+            else:
+                note = redaction
+                detail.update(engine="presidio+rules", counts=note.counts, distinct=note.distinct,
+                              total=sum(note.counts.values()), reused=True)
+    counts = note.counts
+    prompt_title = meeting.title  # redacted for the sensitive tier, like everything stored
 
     speakers = speakers_of(turns)
     transcript = render_text(turns)
@@ -77,4 +104,5 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         meeting_date=meeting.meeting_date, source_name=meeting.source_name, processed_at=utc_now_iso(),
         provider=provider.name, model=provider.model, speakers=speakers, word_count=word_count(turns),
         duration_seconds=duration_of(turns), redacted=sensitive, redaction_counts=counts,
+        redaction_distinct=note.distinct,
         transcript=transcript, insights=extraction.insights, sentiment=sentiment, audit=audit)

@@ -1,31 +1,43 @@
-"""PII redaction for the sensitive tier: Presidio pattern recognizers plus a speaker-name deny-list.
+"""PII redaction for the sensitive tier: every name and identifier out, placeholders consistent.
 
-Runs fully offline (NoOpNlpEngine, no spaCy model; tldextract uses its bundled suffix list).
-The analyzer is built once per process because building it is slow; analysis itself is stateless.
+What is detected (all offline, no model download):
+- Presidio's pattern recognizers: e-mail, phone (phonenumbers, NO/SE/DK/GB/US), card (Luhn),
+  IBAN (checksum), IP, URL (tldextract on its bundled suffix list);
+- pii/identifiers.py: national ids with their checksums (NO, SE, DK, FI, US SSN, UK NINO),
+  every phone-shaped number, street addresses (Nordic, UK, US);
+- pii/names.py: speakers, given names from a list plus surnames, names after titles and cues,
+  and every later mention of a name found once.
+Overlaps are settled by pii/spans.py; each value gets one placeholder for the whole meeting
+(`<PERSON_1>`, `<PHONE_NUMBER_2>`; speakers `SPEAKER_n`), title included.
+
+The Presidio analyzer is built once per process because building it is slow.
 """
 from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer, EmailRecognizer, IbanRecognizer, IpRecognizer, PhoneRecognizer, UrlRecognizer,
 )
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig
 
 from batch_core.ingest.turns import speakers_of
 from batch_core.models import Turn
-from batch_core.pipeline.speaker_names import build_name_map, is_common_word_part, name_terms
+from batch_core.pipeline.pii.redactor import MeetingRedactor, redact_source_name
+from batch_core.pipeline.pii.spans import Span, value_key
 
 LANGUAGE = "en"
 PHONE_REGIONS = ("NO", "SE", "DK", "GB", "US")
-PERSON = "PERSON"
-ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "URL"]
+PRESIDIO_ENTITIES = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "URL"]
+# Kinds a record can report, in the words the UI uses.
+KINDS = {
+    "PERSON": "names", "EMAIL_ADDRESS": "e-mail addresses", "PHONE_NUMBER": "phone numbers",
+    "NATIONAL_ID": "national ids", "CREDIT_CARD": "card numbers", "IBAN_CODE": "bank accounts (IBAN)",
+    "IP_ADDRESS": "IP addresses", "URL": "web addresses", "STREET_ADDRESS": "street addresses",
+}
 
 _ISO_DATE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _PLAIN_DIGITS = re.compile(r"^\d{1,8}$")
@@ -76,83 +88,83 @@ class FilteredPhoneRecognizer(PhoneRecognizer):
 
 
 _build_lock = threading.Lock()
-_engines: tuple[AnalyzerEngine, AnonymizerEngine] | None = None
+_analyzer: AnalyzerEngine | None = None
 
 
-def engines() -> tuple[AnalyzerEngine, AnonymizerEngine]:
-    """The shared analyzer and anonymizer, built on first use (thread-safe)."""
-    global _engines
-    if _engines is None:
+def analyzer() -> AnalyzerEngine:
+    """The shared Presidio analyzer, built on first use (thread-safe)."""
+    global _analyzer
+    if _analyzer is None:
         with _build_lock:
-            if _engines is None:
+            if _analyzer is None:
                 nlp = NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "none"}])
                 nlp.load()
                 registry = RecognizerRegistry(supported_languages=[LANGUAGE])
                 for recognizer in (OfflineEmailRecognizer(), FilteredPhoneRecognizer(), CreditCardRecognizer(),
                                    IbanRecognizer(), IpRecognizer(), UrlRecognizer(), full_url_recognizer()):
                     registry.add_recognizer(recognizer)
-                analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[LANGUAGE])
-                _engines = (analyzer, AnonymizerEngine())
-    return _engines
+                _analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=[LANGUAGE])
+    return _analyzer
+
+
+_BARE_HOST = re.compile(r"^(?:[a-z0-9-]+\.)+(?P<tld>[a-z]{2,})(?:[/:?#].*)?$")
+_SPOKEN_TLDS = frozenset("com net org io no se dk fi is uk eu de fr nl gov edu info biz app dev ai co "
+                         "me tv us ca ch at be es it pl".split())
+
+
+def _real_url(found: str) -> bool:
+    """Presidio reads "Mr.Ch" and "..It" as URLs (.ch and .it are TLDs): without a scheme or
+    www., only an all-lower-case host with a common suffix counts."""
+    if "://" in found or found.lower().startswith("www."):
+        return True
+    match = _BARE_HOST.match(found)
+    return bool(match) and match.group("tld") in _SPOKEN_TLDS
+
+
+# Every Presidio recognizer we use needs one of these: "@" (e-mail), a scheme, "www." or a dotted
+# name (URL), digits around a dot (IP), or seven digits (phone, card, IBAN). Most utterances have
+# none, and skipping the analyzer for them keeps redaction of a one-hour meeting fast.
+_MAYBE_PATTERN = re.compile(r"@|://|www\.|\w\.[A-Za-z]{2}|\d\.\d|(?:\d\D{0,3}){7}")
+
+
+def _presidio_spans(text: str) -> list[Span]:
+    if not _MAYBE_PATTERN.search(text):
+        return []
+    results = analyzer().analyze(text=text, language=LANGUAGE, entities=PRESIDIO_ENTITIES)
+    return [Span(r.start, r.end, r.entity_type, value_key(text[r.start:r.end])) for r in results
+            if r.entity_type != "URL" or _real_url(text[r.start:r.end])]
 
 
 @dataclass
 class Redaction:
     turns: list[Turn]
     speaker_labels: dict[str, str]  # original name -> SPEAKER_n (stays in process memory only)
-    counts: dict[str, int] = field(default_factory=dict)
-    title: str | None = None  # the meeting title, redacted the same way (it is sent to providers)
+    counts: dict[str, int] = field(default_factory=dict)    # replacements per kind (utterances)
+    distinct: dict[str, int] = field(default_factory=dict)  # different values per kind
+    title: str | None = None  # the meeting title, redacted the same way
+    source_name: str | None = None
 
 
-def _name_recognizers(speakers: list[str]) -> list[PatternRecognizer]:
-    """Two deny-lists: names matched in any case, and common-word parts matched only as written."""
-    any_case, as_written = set(), set()
-    for speaker in speakers:
-        for term in name_terms(speaker):
-            (as_written if " " not in term and is_common_word_part(term) else any_case).add(term)
-    recognizers = []
-    for terms, name, flags in ((any_case, "speaker_names", re.DOTALL | re.MULTILINE | re.IGNORECASE),
-                               (as_written, "speaker_names_as_written", re.DOTALL | re.MULTILINE)):
-        if terms:
-            recognizers.append(PatternRecognizer(
-                supported_entity=PERSON, name=name, global_regex_flags=flags,
-                deny_list=sorted(terms, key=lambda t: (-len(t), t))))  # longest first: full names win
-    return recognizers
-
-
-class _MeetingRedactor:
-    """The shared engines plus this meeting's speaker deny-list and labels."""
-
-    def __init__(self, speakers: list[str]) -> None:
-        self.labels = {name: f"SPEAKER_{i}" for i, name in enumerate(speakers, start=1)}
-        self.counts: Counter[str] = Counter()
-        self._recognizers = _name_recognizers(speakers)
-        self._name_map = build_name_map(speakers)
-        self._analyzer, self._anonymizer = engines()
-        self._operators = {PERSON: OperatorConfig("custom", {"lambda": self._person_label}),
-                           "DEFAULT": OperatorConfig("replace")}
-
-    def _person_label(self, matched: str) -> str:
-        speaker = self._name_map.get(" ".join(matched.split()).lower())
-        return self.labels[speaker] if speaker else "<PERSON>"
-
-    def text(self, text: str) -> str:
-        results: list[RecognizerResult] = self._analyzer.analyze(
-            text=text, language=LANGUAGE, entities=ENTITIES + [PERSON], ad_hoc_recognizers=self._recognizers)
-        if not results:
-            return text
-        outcome = self._anonymizer.anonymize(text=text, analyzer_results=results, operators=self._operators)
-        self.counts.update(item.entity_type for item in outcome.items)
-        return outcome.text
-
-
-def redact_turns(turns: list[Turn], title: str | None = None) -> Redaction:
-    """Replace PII in every utterance (and the title) and speakers by SPEAKER_n labels, numbered in
-    order of first appearance. Counts cover the utterances only."""
-    redactor = _MeetingRedactor(speakers_of(turns))
-    redacted = [turn.model_copy(update={"text": redactor.text(turn.text),
-                                        "speaker": redactor.labels.get(turn.speaker) if turn.speaker else None})
-                for turn in turns]
+def redact_turns(turns: list[Turn], title: str | None = None,
+                 source_name: str | None = None) -> Redaction:
+    """Replace PII in every utterance, the title and the file name; speakers become SPEAKER_n,
+    numbered in order of first appearance. Counts cover the utterances only."""
+    speakers = speakers_of(turns)
+    texts = [turn.text for turn in turns]
+    redactor = MeetingRedactor(speakers, texts, _presidio_spans)
+    if title is not None:
+        redactor.label(-1, title)  # names in the title count in the transcript too
+    for position, text in enumerate(texts):
+        redactor.learn(position, text)
+    redacted = [turn.model_copy(update={
+        "text": redactor.text(position, turn.text),
+        "speaker": redactor.placeholders.speaker_labels.get(turn.speaker) if turn.speaker else None})
+        for position, turn in enumerate(turns)]
     counts = dict(sorted(redactor.counts.items()))
-    return Redaction(turns=redacted, speaker_labels=redactor.labels, counts=counts,
-                     title=redactor.text(title) if title is not None else None)
+    new_title = redactor.label(-1, title) if title is not None else None  # with every name known
+    new_source = redact_source_name(source_name, redactor, -2)
+    distinct = redactor.placeholders.distinct()
+    return Redaction(turns=redacted, speaker_labels=redactor.placeholders.speaker_labels,
+                     counts=counts, distinct=distinct, title=new_title, source_name=new_source)
+
+

@@ -9,11 +9,13 @@ import json
 import time
 from typing import Any, Iterable
 
+from batch_core import sealing
 from batch_core.config import settings
-from batch_core.models import MeetingIn, MeetingRow, MeetingState
+from batch_core.models import MeetingIn, MeetingRow, MeetingState, QueuedInput, Tier
 from batch_core.redis_server import get_client
 from batch_core.store.common import script, storage, utc_now
-from batch_core.store.keys import BATCHES_KEY, batch_key, field, items_key, results_key
+from batch_core.store.keys import (BATCHES_KEY, batch_key, field, items_key, results_key,
+                                   title_digest)
 
 _COUNTERS = tuple(state.value for state in MeetingState)
 _INT_FIELDS = ("total", *_COUNTERS)
@@ -23,9 +25,26 @@ def _keys(batch_id: str) -> list[str]:
     return [batch_key(batch_id), results_key(batch_id), items_key(batch_id)]
 
 
+def encode_item(item: QueuedInput) -> str:
+    """A sensitive meeting's raw input is sealed; redacted or ordinary input is stored as is."""
+    raw = item.model_dump_json()
+    if item.meeting.tier is Tier.SENSITIVE and item.redaction is None:
+        return sealing.seal(raw)
+    return raw
+
+
+def decode_item(raw: str) -> QueuedInput:
+    text = sealing.unseal(raw)
+    if '"meeting"' not in text[:20]:  # stored before inputs were wrapped: a bare MeetingIn
+        meeting = MeetingIn.model_validate_json(text)
+        return QueuedInput(meeting=meeting,
+                           title_digest=title_digest(meeting.tier.value, meeting.title))
+    return QueuedInput.model_validate_json(text)
+
+
 @storage
 def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str,
-                 lease_until: float, rows: list[MeetingRow], items: dict[int, str]) -> None:
+                 lease_until: float, rows: list[MeetingRow], items: dict[int, QueuedInput]) -> None:
     """Store a new batch: header, one row per meeting, and the inputs still to be processed."""
     counts = {state: 0 for state in _COUNTERS}
     for row in rows:
@@ -35,6 +54,7 @@ def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str
         "batch_id": batch_id, "total": len(rows), "submitted_at": submitted_at,
         "status": "completed" if done else "processing", "on_duplicate": on_duplicate,
         "owner": owner, "lease_until": f"{lease_until:.3f}", **counts,
+        "sensitive": sum(row.tier is Tier.SENSITIVE for row in rows),
     }
     if done:
         header["finished_at"] = submitted_at
@@ -42,7 +62,8 @@ def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str
     pipe.hset(batch_key(batch_id), mapping=header)
     pipe.hset(results_key(batch_id), mapping={field(r.index): r.model_dump_json() for r in rows})
     if items:
-        pipe.hset(items_key(batch_id), mapping={field(i): text for i, text in items.items()})
+        pipe.hset(items_key(batch_id), mapping={field(i): encode_item(item)
+                                                for i, item in items.items()})
     pipe.zadd(BATCHES_KEY, {batch_id: time.time()})
     if done:
         for key in _keys(batch_id):
@@ -108,9 +129,31 @@ def batch_ids_in_progress() -> list[str]:
 
 
 @storage
-def get_item(batch_id: str, index: int) -> MeetingIn | None:
+def get_item(batch_id: str, index: int) -> QueuedInput | None:
     raw = get_client().hget(items_key(batch_id), field(index))
-    return MeetingIn.model_validate_json(raw) if raw else None
+    return decode_item(raw) if raw else None
+
+
+@storage
+def replace_item(batch_id: str, index: int, item: QueuedInput) -> bool:
+    """Overwrite a stored input (a sensitive one, once redacted) if it is still there."""
+    return bool(script("REPLACE_ITEM")(keys=[items_key(batch_id)],
+                                       args=[field(index), encode_item(item)], client=get_client()))
+
+
+@storage
+def claim_aof_compaction(batch_id: str) -> bool:
+    """True once per ended batch with sensitive meetings: the caller rewrites the AOF."""
+    client = get_client()
+    status, sensitive = client.hmget(batch_key(batch_id), "status", "sensitive")
+    if status in (None, "processing") or not int(sensitive or 0):
+        return False
+    return bool(client.hsetnx(batch_key(batch_id), "aof_compacted", utc_now()))
+
+
+@storage
+def has_raw_sensitive_items(batch_id: str) -> bool:
+    return any(sealing.is_sealed(v) for v in get_client().hvals(items_key(batch_id)))
 
 
 @storage

@@ -30,8 +30,17 @@ def normalise_title(title: str) -> str:
     return " ".join(title.casefold().split())
 
 
-def title_key(tier: str, title: str) -> str:
-    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()
+def title_digest(tier: str, title: str) -> str:
+    """Digest of the normalised title; keyed (HMAC) for the sensitive tier, whose raw titles are
+    never stored, so the digest cannot be matched against guessed titles without the key."""
+    normalised = normalise_title(title)
+    if tier == "sensitive":
+        from batch_core.sealing import keyed_digest
+        return keyed_digest(normalised)
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
+
+
+def title_key(tier: str, digest: str) -> str:
     return f"meetings:{tier}:title:{digest}"
 
 

@@ -8,7 +8,12 @@ from typing import Any, Callable, Iterable
 from batch_core.models import MeetingRecord, Tier
 from batch_core.redis_server import get_client
 from batch_core.store.common import parse_time, storage
-from batch_core.store.keys import meeting_key, meeting_tier_key, meetings_key, title_key
+from batch_core.store.keys import (meeting_key, meeting_tier_key, meetings_key, title_digest,
+                                   title_key)
+
+
+def _record_digest(tier: str, record: dict[str, Any]) -> str:
+    return record.get("title_digest") or title_digest(tier, record["title"])
 
 
 @storage
@@ -19,7 +24,7 @@ def save_record(record: MeetingRecord) -> None:
     pipe = get_client().pipeline(transaction=True)
     pipe.set(meeting_key(tier, record.meeting_id), record.model_dump_json())
     pipe.zadd(meetings_key(tier), {record.meeting_id: processed.timestamp()})
-    pipe.sadd(title_key(tier, record.title), record.meeting_id)
+    pipe.sadd(title_key(tier, record.title_digest or title_digest(tier, record.title)), record.meeting_id)
     pipe.set(meeting_tier_key(record.meeting_id), tier)
     pipe.execute()
 
@@ -43,17 +48,21 @@ def delete_record(meeting_id: str) -> bool:
     pipe = get_client().pipeline(transaction=True)
     pipe.delete(meeting_key(tier, meeting_id))
     pipe.zrem(meetings_key(tier), meeting_id)
-    pipe.srem(title_key(tier, record["title"]), meeting_id)
+    pipe.srem(title_key(tier, _record_digest(tier, record)), meeting_id)
     pipe.delete(meeting_tier_key(meeting_id))
     pipe.execute()
     return True
 
 
-@storage
 def ids_with_title(tier: str, title: str) -> list[str]:
-    """Stored meetings whose normalised title matches, oldest first."""
+    """Stored meetings whose normalised (raw) title matches, oldest first."""
+    return ids_with_title_digest(tier, title_digest(tier, title))
+
+
+@storage
+def ids_with_title_digest(tier: str, digest: str) -> list[str]:
     client = get_client()
-    members = client.smembers(title_key(tier, title))
+    members = client.smembers(title_key(tier, digest))
     if not members:
         return []
     pipe = client.pipeline(transaction=False)

@@ -121,3 +121,14 @@ if b[1] ~= 'processing' or b[2] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'lease_until', ARGV[2])
 return 1
 """
+
+
+# KEYS: items; ARGV: field, value. Overwrite an input only while it is still stored (a meeting
+# that was canceled or whose batch expired meanwhile must not get its input back).
+REPLACE_ITEM = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
+"""

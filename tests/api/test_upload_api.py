@@ -161,3 +161,24 @@ def test_upload_yielding_more_meetings_than_the_limit_is_400(client, monkeypatch
     # The key was not used up by the rejected request.
     response = client.post(UPLOAD, files=files[:2], data={"tier": "ordinary"}, headers=headers)
     assert response.status_code == 202
+
+
+def test_a_sensitive_upload_answer_and_its_replay_cache_name_no_one(client):
+    from batch_core import store
+
+    vtt = VTT.replace(b"Alice", b"Ingrid Solberg").replace(b"Bob", b"Kwame Mensah")
+    files = [("files", ("hr_ingrid_solberg.vtt", vtt, "text/vtt")),
+             ("files", ("notes_for_ingrid_solberg.pdf", b"%PDF-1.4 binary", "application/pdf"))]
+    response = client.post(UPLOAD, files=files, data={"tier": "sensitive"},
+                           headers={"Idempotency-Key": "sensitive-upload-1"})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    done = wait_for_batch(client, body["batch_id"])
+    assert done["completed"] == 1
+    answer = response.text + client.get(f"/api/v1/meetings/batch/{body['batch_id']}").text
+    cached = "\n".join(str(store.get_client().get(k)) for k in store.get_client().scan_iter("idempotency:*"))
+    assert cached.strip()
+    for name in ("Ingrid", "Solberg", "ingrid", "solberg", "Kwame", "Mensah", "kwame", "mensah"):
+        assert name not in answer and name not in cached, name
+    assert body["files"][0]["speakers"] == ["SPEAKER_1", "SPEAKER_2"]
+    assert body["files"][0]["name"].endswith(".vtt")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import batch_core
 from batch_core import store
-from batch_core.models import MeetingIn, MeetingRow, MeetingState, Tier
+from batch_core.models import QueuedInput, MeetingIn, MeetingRow, MeetingState, Tier
 from tests.durability.conftest import child_env
 from tests.durability.invariant import assert_invariant, read_batch
 from tests.durability.meetings import meetings, write_files
@@ -29,7 +29,7 @@ def _orphan_batch(count: int) -> str:
     rows = [MeetingRow(index=i, title=m.title, tier=Tier.ORDINARY, status=MeetingState.QUEUED)
             for i, m in enumerate(items)]
     store.create_batch(batch_id, store.utc_now(), "skip", "deadhost:1:gone", time.time() - 60,
-                       rows, {i: m.model_dump_json() for i, m in enumerate(items)})
+                       rows, {i: QueuedInput(meeting=m, title_digest="d") for i, m in enumerate(items)})
     return batch_id
 
 

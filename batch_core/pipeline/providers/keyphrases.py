@@ -45,7 +45,7 @@ TOPIC_LIBRARY: dict[str, tuple[str, ...]] = {
 }
 
 # Redaction placeholders and speaker labels are not topics.
-_PLACEHOLDER = re.compile(r"<[A-Z_]+>|SPEAKER_\d+")
+_PLACEHOLDER = re.compile(r"<[A-Z_]+(?:_\d+)?>|SPEAKER_\d+")
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")

@@ -20,7 +20,7 @@ _SUMMARY_CUES = re.compile(
 _HOUSEKEEPING = re.compile(
     r"\b(?:present are|welcome|thanks for (?:joining|coming|making time)|good (?:morning|afternoon|evening)|"
     r"let's (?:start|get going|begin)|hard stop|recording|apologies from|see you)\b", re.IGNORECASE)
-_REDACTED = re.compile(r"<[A-Z_]+>|SPEAKER_\d+.*SPEAKER_\d+")
+_REDACTED = re.compile(r"<[A-Z_]+(?:_\d+)?>|SPEAKER_\d+.*SPEAKER_\d+")
 
 
 class LocalProvider:
