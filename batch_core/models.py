@@ -103,7 +103,7 @@ class ActionItem(BaseModel):
     task: str
     owner: str | None = None
     deadline: str | None = None
-    priority: str = "medium"  # low | medium | high
+    priority: str | None = None  # low | medium | high, or None when nothing says how urgent
 
 
 class KeyTopic(BaseModel):

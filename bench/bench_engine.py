@@ -113,11 +113,14 @@ def bench_submit(rounds: int) -> None:
     configure(LLM_PROVIDER="local", BATCH_MAX_WORKERS="1")
     sample = SAMPLE.read_text()
     hour = one_hour_transcript(0)
-    for label, text in (("sample (~1.2k words)", sample), ("one hour (~9k words)", hour)):
+    cases = (("sample (~1.2k words)", sample, "ordinary"), ("one hour (~9k words)", hour, "ordinary"),
+             # sensitive: titles redacted and every input sealed (Fernet) before anything is stored
+             ("one hour, sensitive", hour, "sensitive"))
+    for label, text, tier in cases:
         timings = []
         for r in range(rounds):
-            meetings = [{"title": f"Submit {label} {r}-{i}", "tier": "ordinary", "transcript": text}
-                        for i in range(50)]
+            meetings = [{"title": f"Submit {label} {r}-{i} Ingrid Solberg", "tier": tier,
+                         "transcript": text} for i in range(50)]
             started = time.perf_counter()
             result = batch_core.submit(meetings)
             timings.append(time.perf_counter() - started)

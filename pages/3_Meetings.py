@@ -7,7 +7,7 @@ import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
 from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
-from ui.format import (escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
+from ui.format import (code_span, escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
                        status_value)
 from ui.tables import (
     action_items_frame, audit_frame, decisions_frame, meetings_frame, questions_frame,
@@ -45,6 +45,14 @@ def show_meeting(record: dict) -> None:
     tabs = st.tabs([":material/lightbulb: Insights", ":material/mood: Sentiment",
                    ":material/article: Transcript", ":material/receipt_long: Audit log"])
     with tabs[0]:
+        if record.get("provider") == "local":
+            st.caption(f":material/rule: Automatic draft from offline rules (model "
+                       f"{code_span(record.get('model'))}): topics, summary and items are "
+                       "picked from the transcript by rules. Check them before relying on them.")
+        else:
+            st.caption(f":material/smart_toy: Written by the {escape_markdown(record.get('provider'))} "
+                       f"model {code_span(record.get('model'))} from the "
+                       f"{'redacted ' if record.get('redacted') else ''}transcript.")
         summary_column, topics_column = st.columns([3, 2])
         with summary_column:
             st.subheader("Summary", anchor=False)

@@ -207,7 +207,7 @@ def decisions_frame(insights: dict) -> pd.DataFrame:
 def action_items_frame(insights: dict) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [{"Task": a.get("task", ""), "Owner": a.get("owner") or "—",
-          "Deadline": a.get("deadline") or "—", "Priority": a.get("priority") or "medium"}
+          "Deadline": a.get("deadline") or "—", "Priority": a.get("priority") or "—"}
          for a in insights.get("action_items") or []],
         columns=["Task", "Owner", "Deadline", "Priority"])
 

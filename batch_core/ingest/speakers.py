@@ -5,9 +5,13 @@ import re
 
 MAX_NAME_WORDS = 6
 MAX_NAME_CHARS = 60
+MAX_ROLE_CHARS = 110  # "(Minister of Public Safety and Emergency Preparedness)"
 
 # A label starts with a letter and holds no colon; the text after `: ` may be empty.
-_PREFIX = re.compile(r"^(?P<name>[^\W\d_][^:\n]{0,80}?)\s*:(?:\s+(?P<text>.*)|\s*)$")
+_PREFIX = re.compile(r"^(?P<name>[^\W\d_][^:\n]{0,180}?)\s*:(?:\s+(?P<text>.*)|\s*)$")
+# Formal transcripts add a role or constituency: "Hon. Bill Blair (Minister of …)". The
+# parenthesis is part of the label, kept whole, and does not count toward the name's limits.
+_ROLE = re.compile(r"\s*\((?P<role>[^()]{1,%d})\)$" % MAX_ROLE_CHARS)
 # Sentence punctuation and URL-ish characters never appear in a person's label.
 _NOT_IN_NAMES = re.compile(r"[?!;\"“”<>\[\]{}=*/\\|]")
 _LABEL_JUNK = re.compile(r"[^\w .'’()&@#,-]")
@@ -16,6 +20,11 @@ _LABEL_JUNK = re.compile(r"[^\w .'’()&@#,-]")
 def plausible_name(name: str) -> bool:
     """True when `name` could be a speaker label (short, no sentence punctuation)."""
     name = name.strip()
+    role = _ROLE.search(name)
+    if role:
+        if _NOT_IN_NAMES.search(role.group("role")):
+            return False
+        name = name[:role.start()].strip()
     if not name or len(name) > MAX_NAME_CHARS or not name[0].isalpha():
         return False
     if len(name.split()) > MAX_NAME_WORDS or _NOT_IN_NAMES.search(name):
@@ -62,8 +71,14 @@ def safe_label(name: str) -> str | None:
         return None
     if split_prefix(f"{name}: x") == (name, "x"):
         return name
-    cleaned = " ".join(_LABEL_JUNK.sub(" ", name).replace(",", " ").split()[:MAX_NAME_WORDS - 1])
+    role = _ROLE.search(name)
+    base = name[:role.start()] if role else name
+    cleaned = " ".join(_LABEL_JUNK.sub(" ", base).replace(",", " ").split()[:MAX_NAME_WORDS - 1])
     cleaned = cleaned[:MAX_NAME_CHARS - 8].strip(" .")
     if not cleaned or not cleaned[0].isalpha():
         cleaned = f"Speaker {cleaned}".strip()
+    if role:  # whole or not at all: never cut inside the parenthesis
+        with_role = f"{cleaned} ({' '.join(_LABEL_JUNK.sub(' ', role.group('role')).split())})"
+        if split_prefix(f"{with_role}: x") == (with_role, "x"):
+            return with_role
     return cleaned if split_prefix(f"{cleaned}: x") == (cleaned, "x") else "Speaker"

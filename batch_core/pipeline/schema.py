@@ -51,7 +51,8 @@ def _strict(node: Any) -> Any:
         strict["required"] = list(strict["properties"])
         strict["additionalProperties"] = False
     if "priority" in strict.get("properties", {}):
-        strict["properties"]["priority"] = {"type": "string", "enum": list(PRIORITIES)}
+        # null when nothing in the meeting says how urgent it is (no default that pretends)
+        strict["properties"]["priority"] = {"type": ["string", "null"], "enum": [*PRIORITIES, None]}
     return strict
 
 

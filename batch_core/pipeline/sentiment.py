@@ -1,6 +1,10 @@
 """Per-speaker sentiment: VADER scores each utterance, then scores are averaged per speaker.
 
 Scoring a speaker's concatenated text saturates at ±0.999, so the mean of utterance scores is used.
+Calibrated for speech: VADER reads "yeah", "okay", "right", "like", "well" as praise, so fillers
+and backchannels are removed first (pipeline/speech.py) and backchannel-only turns are not
+scored; the neutral band (±0.15 on the speaker's mean) is wider than VADER's ±0.05 for written
+reviews, so polite meeting talk is neutral unless someone is clearly pleased or upset.
 """
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from functools import lru_cache
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from batch_core.models import SpeakerSentiment, Turn
+from batch_core.pipeline.speech import BACKCHANNEL, clean_text, is_backchannel
 
-# VADER's own recommended thresholds for the compound score.
-POSITIVE_THRESHOLD = 0.05
-NEGATIVE_THRESHOLD = -0.05
+POSITIVE_THRESHOLD = 0.15
+NEGATIVE_THRESHOLD = -0.15
 UNKNOWN_SPEAKER = "Unknown"
 # VADER's cost grows faster than linearly with text length (minutes for one 80k-word utterance),
 # so long utterances are scored in sentence-sized pieces and averaged by word count.
@@ -54,11 +58,24 @@ def utterance_score(text: str) -> float:
     return sum(w * s for w, s in zip(weights, scores)) / sum(weights)
 
 
+_LEADING_BACKCHANNEL = re.compile(
+    r"^(?:(?:" + "|".join(sorted((re.escape(w) for w in BACKCHANNEL), key=len, reverse=True))
+    + r"|like)\b[\s,.!]*)+", re.IGNORECASE)
+
+
+def spoken_content(text: str) -> str:
+    """The words of an utterance that carry its tone: no fillers, no leading 'yeah, okay, right'."""
+    text = clean_text(text)
+    if is_backchannel(text):
+        return ""
+    return _LEADING_BACKCHANNEL.sub("", text).strip()
+
+
 def speaker_sentiment(turns: list[Turn]) -> list[SpeakerSentiment]:
     """One entry per speaker, in order of first appearance."""
     scores: dict[str, list[float]] = defaultdict(list)
     for turn in turns:
-        text = turn.text.strip()
+        text = spoken_content(turn.text)
         if text:
             scores[turn.speaker or UNKNOWN_SPEAKER].append(utterance_score(text))
     result = []

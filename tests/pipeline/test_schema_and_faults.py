@@ -75,4 +75,4 @@ def test_schema_leaves_out_keywords_strict_mode_rejects_but_keeps_the_meaning():
     decision = schema["properties"]["decisions"]["items"]["properties"]
     assert decision["confidence"]["description"] == "a number from 0.0 to 1.0"
     action = schema["properties"]["action_items"]["items"]["properties"]
-    assert action["priority"]["enum"] == ["low", "medium", "high"]
+    assert action["priority"]["enum"] == ["low", "medium", "high", None]

@@ -48,6 +48,7 @@ def test_open_sensitive_meeting_shows_insights_and_redaction_badge():
     page = texts(at)
     assert "Redacted" in page
     assert "Summary" in page
+    assert "Automatic draft from offline rules (model `local-rules-v1`)" in page
     record = core.get_meeting(ids["HR case *urgent*"])
     # The redacted transcript is shown with its placeholders highlighted, and what was found.
     shown = "\n".join(m.value for m in at.markdown if ":orange-background[" in m.value)

@@ -20,7 +20,8 @@ ACTION_VERBS = (
     "speak start submit summarise summarize sync take talk test update upload verify write "
     "double arrange deliver release merge deploy refund report train onboard hire interview raise open "
     "present explain mark cover do chase tell inform propose block hold pay transfer approve remove "
-    "draw reach change walk export brief make restack pull lead join"
+    "draw reach change walk export brief make restack pull lead join work complete finish email "
+    "mail circulate design evaluate compare price quote"
 ).split()
 _VERB = r"(?:" + "|".join(ACTION_VERBS) + r")\b"
 _ADVERBS = (r"(?:(?:also|just|then|quickly|personally|definitely|first|now|still|go ahead and|try to|"
@@ -38,7 +39,7 @@ _TALK_VERBS = (r"(?:be|say|admit|bet|guess|think|see|wait|stop|leave|keep|pass|g
 # "I'll …" / "I'm going to …": firm. "I can …" / "let me …": only with a work verb ("I can see that").
 _COMMITMENT = re.compile(
     r"\b(?:I'll|I will|I'm going to|I am going to|I'm gonna)\s+" + _ADVERBS
-    + r"(?!" + _TALK_VERBS + r")(?P<task>[a-z][\w-]*\b.*)"
+    + r"(?!" + _TALK_VERBS + r")(?P<task>" + _VERB + r".*)"
     r"|\b(?:I can|I could|I'm happy to|I'd be happy to|let me)\s+" + _ADVERBS + r"(?P<soft>" + _VERB + r".*)",
     re.IGNORECASE)
 _NAME = r"(?P<name>SPEAKER_\d+|[A-Z][a-zà-ÿ]+(?:\s[A-Z][a-zà-ÿ]+)?)"
@@ -61,6 +62,17 @@ _NAME_WILL = re.compile(
     r"(?:^|\b(?:and|so|then)\s+)" + _NAME
     + r"\s+(?:will|is going to|'s going to|to|is taking|takes|owns|can)\s+" + _ADVERBS
     + r"(?P<task>" + _VERB + r".*)")
+# "the Industrial Designer is gonna work on the look and feel design" (a role or a name).
+_ROLE_WILL = re.compile(
+    r"\b(?:the\s+)?(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})(?:\s+over here)?\s+"
+    r"(?:is gonna|is going to|will|'s going to|'s gonna)\s+" + _ADVERBS + r"(?P<task>" + _VERB + r".*)")
+# "you're going to look at the components concept", "you'll be looking at X", "for you it's X".
+_YOU_ASSIGNED = re.compile(
+    r"\b(?:you're going to|you are going to|you're gonna|you'll be|you will be|your task is to|"
+    r"you'll|you will)\s+" + _ADVERBS + r"(?P<task>(?:looking at|working on|look at|work on|"
+    + _VERB + r").*)", re.IGNORECASE)
+_ACK = re.compile(r"^(?:yes|yeah|yep|sure|okay|ok|alright|right|fine|i guess|i'll|i will|uh|mm|"
+                  r"will do|no problem)\b", re.IGNORECASE)
 _EXPLICIT = re.compile(
     r"\baction(?:\s+item)?s?\s*(?:for\s+" + _NAME + r")?\s*[:\-–]\s*(?P<task>.+)", re.IGNORECASE)
 _ANONYMOUS_REQUEST = re.compile(
@@ -104,12 +116,37 @@ class OwnerResolver:
         return self._by_key.get(name.lower()) or self._by_key.get(name.split()[0].lower())
 
 
+_VAGUE = frozenset("it that this them those these there here something anything everything "
+                   "stuff things thing out up in on down back around over a an the some what".split())
+
+
 def _item(task: str, owner: str | None, sentence: str) -> ActionItem | None:
     task = clean_clause(strip_filler(task))
-    if len(task.split()) < 2 or _NOT_WORK.search(task):
+    words = task.split()
+    # "Get it out", "Put that", "Make something up": a verb with no object says nothing to do.
+    concrete = [w for w in re.findall(r"[a-z']+", task.lower())[1:] if w not in _VAGUE]
+    if len(words) < 2 or not concrete or _NOT_WORK.search(task):
         return None
     return ActionItem(task=task, owner=owner, deadline=find_deadline(sentence),
                       priority=priority_of(sentence))
+
+
+def _acknowledges(text: str) -> bool:
+    """A short reply that takes the work on: "Okay.", "I guess I'll find out", "Something
+    conceptual, yeah."."""
+    return bool(_ACK.search(strip_filler(text) or text)) or (
+        len(text.split()) <= 8 and re.search(r"\b(?:yeah|yes|okay|ok|sure|alright)\b", text, re.I)
+        is not None)
+
+
+def _gerund_to_verb(task: str) -> str:
+    """"looking at the components" -> "look at the components"."""
+    first, _, rest = task.partition(" ")
+    if first.lower().endswith("ing") and len(first) > 5:
+        stem = first[:-3]
+        if stem.lower() in ("look", "work", "try", "check", "draft", "review", "test"):
+            first = stem
+    return f"{first} {rest}".strip()
 
 
 def _next_reply(sentence: Sentence, turns: list[Turn]) -> Turn | None:
@@ -128,10 +165,15 @@ def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> Ac
         match = pattern.search(text)
         if match and owners.resolve(match.group("name")):
             return _item(match.group("task"), owners.resolve(match.group("name")), text)
-    for pattern in (_PLEASE, _NAME_WILL):
+    for pattern in (_PLEASE, _NAME_WILL, _ROLE_WILL):
         match = pattern.search(text)
         if match and owners.known(match.group("name")):
             return _item(match.group("task"), owners.known(match.group("name")), text)
+    match = _YOU_ASSIGNED.search(text)
+    if match and not text.endswith("?"):
+        reply = _next_reply(s, turns)
+        owner = owners.resolve(reply.speaker) if reply and _acknowledges(reply.text) else None
+        return _item(_gerund_to_verb(match.group("task")), owner, text)
     match = _ANONYMOUS_REQUEST.search(text)
     if match:
         reply = _next_reply(s, turns)
@@ -160,7 +202,7 @@ def _same_item(a: ActionItem, b: ActionItem) -> bool:
     return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.8
 
 
-_PRIORITY_RANK = {"low": 0, "medium": 1, "high": 2}
+_PRIORITY_RANK = {None: -1, "low": 0, "medium": 1, "high": 2}
 FOLLOW_UP_TURNS = 3
 
 
@@ -188,10 +230,26 @@ def _merge(original: ActionItem, follow_up: ActionItem) -> ActionItem:
         "priority": max(original.priority, follow_up.priority, key=_PRIORITY_RANK.get)})
 
 
+# "…take minutes, and then I'll send them" / "…design and the Marketing Expert is going to…":
+# two pieces of work in one sentence.
+_CLAUSE_BREAK = re.compile(
+    r",?\s+(?:and|but|so)\s+(?:then\s+|also\s+|as well as that,?\s+)?"
+    r"(?=I'll\b|I will\b|we'll\b|the\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s+(?:is|will|'s)\b|"
+    r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:is going to|is gonna|will)\b)")
+
+
+def _clauses(sentence: Sentence) -> list[Sentence]:
+    parts = [p for p in _CLAUSE_BREAK.split(sentence.text) if p.strip()]
+    if len(parts) == 1:
+        return [sentence]
+    return [Sentence(sentence.turn_index, sentence.speaker, part) for part in parts]
+
+
 def extract_action_items(sentences: list[Sentence], turns: list[Turn],
                          speakers: list[str]) -> list[ActionItem]:
     owners = OwnerResolver(speakers)
     found: list[tuple[Sentence, ActionItem]] = []
+    sentences = [clause for sentence in sentences for clause in _clauses(sentence)]
     for position, sentence in enumerate(sentences):
         item = _match_sentence(sentence, turns, owners)
         if item is None or any(_same_item(item, kept) for _, kept in found):

@@ -22,7 +22,9 @@ _DEADLINE_CORE = (
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
     r"|the\s+\d{1,2}(?:st|nd|rd|th)|\d{4}-\d{2}-\d{2}"
     r"|(?:the\s+)?(?:next|following)\s+(?:meeting|sync|standup|call|review)"
-    r"|q[1-4]|mid-?(?:week|month)|\d{1,2}(?::\d{2})?\s*(?:am|pm))"
+    r"|q[1-4]|mid-?(?:week|month)|\d{1,2}(?::\d{2})?\s*(?:am|pm)"
+    r"|(?:after|before)\s+(?:the\s+|this\s+)?(?:meeting|lunch|call|break)|next\s+time"
+    r"|in\s+(?:half an hour|an hour|\w+\s+(?:minutes|hours|days|weeks)))"
 )
 _DEADLINE = re.compile(
     rf"\b(?:(?:by|before|until|no later than|due|on|for|latest)\s+)?(?P<when>{_DEADLINE_CORE})\b",
@@ -73,12 +75,13 @@ def find_deadline(text: str) -> str | None:
     return " ".join(match.group(0).split())
 
 
-def priority_of(text: str) -> str:
+def priority_of(text: str) -> str | None:
+    """From urgency cues only; None when nothing says how urgent (no default that pretends)."""
     if _HIGH_PRIORITY.search(text):
         return "high"
     if _LOW_PRIORITY.search(text):
         return "low"
-    return "medium"
+    return None
 
 
 def clean_clause(text: str, limit: int = 200) -> str:
