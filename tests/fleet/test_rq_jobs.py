@@ -41,3 +41,21 @@ def test_job_timeout_covers_every_provider_attempt(monkeypatch):
     monkeypatch.setenv("LLM_MAX_RETRIES", "3")
     config.reload_settings()
     assert rq_queue.job_timeout_seconds() >= 4 * 300
+
+
+def test_rq_payloads_of_a_sensitive_batch_hold_no_text(rq_env):
+    """An RQ job names only (batch_id, index); the input waits sealed in Redis until a worker
+    redacts it, so the job data (pickled, compressed) and every Redis value hold no raw text."""
+    from batch_core.sealing import is_sealed
+    from tests.pipeline.pii_corpus import SPEAKERS, build
+
+    planted = build()[0]
+    batch_id = batch_core.submit([{"title": planted.title, "tier": "sensitive",
+                                   "transcript": planted.transcript}])["batch_id"]
+    (job,) = rq_queue.batch_jobs(batch_id)
+    assert job.args == (batch_id, 0) and not job.kwargs
+    raw = job.connection.hgetall(job.key)  # what RQ stores: data, description, origin …
+    blob = b"\n".join(v for v in raw.values() if isinstance(v, bytes))
+    for value in [v for values in planted.values.values() for v in values] + SPEAKERS:
+        assert value.encode() not in blob and value not in job.description
+    assert is_sealed(store.get_client().hget(store.items_key(batch_id), store.field(0)))
