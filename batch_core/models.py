@@ -42,6 +42,31 @@ class MeetingState(str, Enum):
         return self not in (MeetingState.QUEUED, MeetingState.PROCESSING)
 
 
+class BatchEffect(str, Enum):
+    """What a move of rows does to the batch header besides its counters (Lua BULK's mode)."""
+    NONE = ""           # counters only; the batch ends by itself when no row is left to run
+    CANCEL = "cancel"   # cancel_requested: the batch ends canceled once running rows finish
+    RETRY = "retry"     # the batch turns processing again
+    PARTIAL = "partial"  # the batch ends partial, with the reason
+
+
+# Every move a meeting's row can make: name -> (from states, to state, effect on the batch).
+# store/transitions.py has one function per name; nothing else moves rows.
+TRANSITIONS: dict[str, tuple[frozenset[MeetingState], MeetingState, BatchEffect]] = {
+    "claim": (frozenset({MeetingState.QUEUED}), MeetingState.PROCESSING, BatchEffect.NONE),
+    "update_running": (frozenset({MeetingState.PROCESSING}), MeetingState.PROCESSING, BatchEffect.NONE),
+    "complete": (frozenset({MeetingState.PROCESSING}), MeetingState.COMPLETED, BatchEffect.NONE),
+    "fail": (frozenset({MeetingState.PROCESSING}), MeetingState.FAILED, BatchEffect.NONE),
+    "fail_job": (frozenset({MeetingState.PROCESSING, MeetingState.QUEUED}), MeetingState.FAILED,
+                 BatchEffect.NONE),
+    "requeue": (frozenset({MeetingState.PROCESSING}), MeetingState.QUEUED, BatchEffect.NONE),
+    "cancel_queued": (frozenset({MeetingState.QUEUED}), MeetingState.CANCELED, BatchEffect.CANCEL),
+    "fail_queued": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.NONE),
+    "requeue_failed": (frozenset({MeetingState.FAILED}), MeetingState.QUEUED, BatchEffect.RETRY),
+    "settle_partial": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.PARTIAL),
+}
+
+
 class Stage(str, Enum):
     PARSE = "parse"          # transcript text -> speaker turns
     REDACT = "redact"        # sensitive tier only: PII removed

@@ -18,7 +18,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from batch_core.redis_server import redis_binary  # noqa: E402
+from batch_core.store.embedded import redis_binary  # noqa: E402
 from tests.api.conftest import transcript  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 

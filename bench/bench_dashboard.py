@@ -31,7 +31,7 @@ SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
     import redis
 
-    from batch_core.redis_server import redis_binary
+    from batch_core.store.embedded import redis_binary
 
     port = free_port()
     process = subprocess.Popen(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import redis
 
-from batch_core.redis_server import redis_binary
+from batch_core.store.embedded import redis_binary
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import batch_core
-from batch_core import redis_server
+from batch_core.store import client as redis_server
 from batch_core.config import reload_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,7 @@ def _run(code: str, env: dict) -> subprocess.CompletedProcess:
 
 def test_racing_processes_get_exactly_one_server(embedded):
     data_dir, env = embedded
-    code = "from batch_core import redis_server; print(redis_server.ensure_server())"
+    code = "from batch_core.store import client as redis_server; print(redis_server.ensure_server())"
     with ThreadPoolExecutor(6) as pool:
         runs = list(pool.map(lambda _: _run(code, env), range(6)))
     assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
@@ -68,7 +68,7 @@ def test_racing_processes_get_exactly_one_server(embedded):
     # This process adopts the same server instead of starting another one.
     assert redis_server.ensure_server() == url
     redis_server.get_client().set("shared", "yes")
-    assert _run("from batch_core import redis_server; print(redis_server.get_client().get('shared'))",
+    assert _run("from batch_core.store import client as redis_server; print(redis_server.get_client().get('shared'))",
                 env).stdout.strip() == "yes"
     client = redis_server.get_client()
     assert client.config_get("appendonly") == {"appendonly": "yes"}

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from batch_core.store.client import get_client
 import batch_core
 from batch_core import store
 from tests.fakes.llm_server import FakeResponse
@@ -107,7 +108,7 @@ def test_retry_failed_reruns_only_the_failed_meetings(make_meeting, llm_server, 
 def test_ttl_is_set_when_the_batch_ends_and_not_before(make_meeting, llm_server, redis_url):
     llm_server.default = FakeResponse.ok(delay=0.3)
     batch_id = batch_core.submit([make_meeting()])["batch_id"]
-    client = store.get_client()
+    client = get_client()
     keys = [store.batch_key(batch_id), store.results_key(batch_id)]
     assert [client.ttl(k) for k in keys] == [-1, -1]
     batch = batch_core.wait(batch_id, timeout=30, poll=0.05)
@@ -127,7 +128,7 @@ def test_unknown_batch(make_meeting):
 
 
 def test_processing_the_same_meeting_twice_is_harmless(make_meeting):
-    from batch_core.worker import process_meeting
+    from batch_core.engine.processing import process_meeting
     batch_id = batch_core.submit([make_meeting()])["batch_id"]
     batch = batch_core.wait(batch_id, timeout=60, poll=0.05)
     assert process_meeting(batch_id, 0) is None, "a completed meeting cannot be claimed again"
@@ -144,23 +145,25 @@ def test_engine_info_and_health(redis_url):
 def _orphan(batch_id, make_meeting, lease_until, cancel_requested=False):
     """A batch left by a dead process: row 0 completed, row 1 interrupted mid-run, rows 2-3 queued."""
     from batch_core.models import QueuedInput, MeetingIn, MeetingRow, MeetingState, Tier
+    from batch_core.store.batches import _transition
     rows, items = [], {}
     for i in range(4):
         m = MeetingIn(**make_meeting(f"Orphan {i}"))
         rows.append(MeetingRow(index=i, title=m.title, tier=Tier.ORDINARY, status=MeetingState.QUEUED))
         items[i] = QueuedInput(meeting=m, title_digest="d")
     store.create_batch(batch_id, store.utc_now(), "skip", "deadhost:1:dead", lease_until, rows, items)
-    store.transition(batch_id, 0, (MeetingState.QUEUED,), MeetingState.PROCESSING, {"owner": "deadhost:1:dead"})
-    store.transition(batch_id, 0, (MeetingState.PROCESSING,), MeetingState.COMPLETED,
-                     {"meeting_id": "meeting_donealready"}, drop_item=True)
-    store.transition(batch_id, 1, (MeetingState.QUEUED,), MeetingState.PROCESSING,
-                     {"owner": "deadhost:1:dead", "stage": "extract"}, add_attempts=1)
+    store.claim(batch_id, 0, {"owner": "deadhost:1:dead"})
+    store.complete(batch_id, 0, {"meeting_id": "meeting_donealready"}, owner="deadhost:1:dead")
+    # a meeting interrupted after one provider attempt (the fixture needs the raw move)
+    _transition(batch_id, 1, (MeetingState.QUEUED,), MeetingState.PROCESSING,
+                {"owner": "deadhost:1:dead", "stage": "extract"}, add_attempts=1)
     if cancel_requested:
-        store.get_client().hset(store.batch_key(batch_id), "cancel_requested", "1")
+        get_client().hset(store.batch_key(batch_id), "cancel_requested", "1")
 
 
 def test_a_batch_whose_owner_died_is_resumed_exactly_once(make_meeting):
-    from batch_core import runner
+    from batch_core.engine import pool as runner
+    from batch_core.engine.identity import owner_id
     _orphan("batch_0rphan01", make_meeting, lease_until=time.time() - 1)
     _orphan("batch_alive001", make_meeting, lease_until=time.time() + 600)
     batch_core.health()  # first API use starts the pool; its background loop adopts at once
@@ -169,8 +172,8 @@ def test_a_batch_whose_owner_died_is_resumed_exactly_once(make_meeting):
     assert store.adopt("batch_alive001", "otherhost:2:x", time.time() + 30) is None, "lease still alive"
     assert (batch["status"], batch["completed"], batch["queued"], batch["processing"]) == ("completed", 4, 0, 0)
     assert batch["results"][0]["meeting_id"] == "meeting_donealready", "terminal rows never re-run"
-    assert batch["resumed_by"] == runner.owner_id() and batch["resumed_from"] == "deadhost:1:dead"
-    assert batch["resumed_at"] and batch["owner"] == runner.owner_id()
+    assert batch["resumed_by"] == owner_id() and batch["resumed_from"] == "deadhost:1:dead"
+    assert batch["resumed_at"] and batch["owner"] == owner_id()
     records = [m for m in batch_core.list_meetings() if m["batch_id"] == "batch_0rphan01"]
     assert len(records) == 3, "the interrupted and the queued meetings ran once each"
     alive = batch_core.get("batch_alive001")
@@ -178,7 +181,7 @@ def test_a_batch_whose_owner_died_is_resumed_exactly_once(make_meeting):
 
 
 def test_resuming_a_batch_with_a_pending_cancel_finishes_it_as_canceled(make_meeting):
-    from batch_core import runner
+    from batch_core.engine import pool as runner
     _orphan("batch_0rphan02", make_meeting, lease_until=time.time() - 1, cancel_requested=True)
     runner.get_runner()
     batch = batch_core.wait("batch_0rphan02", timeout=30, poll=0.05)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from batch_core.store.client import get_client
 import batch_core
 from batch_core import store
 from tests.pipeline.test_redaction import PLANTED
@@ -13,7 +14,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 def _every_value_in_redis() -> str:
     """All keys and values of every type, as one string to search."""
-    client = store.get_client()
+    client = get_client()
     parts = []
     for key in client.scan_iter("*"):
         parts.append(key)

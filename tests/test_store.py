@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
+from batch_core.store.client import get_client
 from batch_core import store
 from batch_core.models import (QueuedInput, Insights, MeetingIn, MeetingRecord, MeetingRow, MeetingState,
                                Tier)
@@ -39,13 +40,12 @@ def test_create_then_snapshot_counts_agree_with_rows():
 
 def test_transition_moves_row_and_counters_together_and_checks_the_from_state():
     batch_id = _batch()
-    assert store.transition(batch_id, 0, (P,), C) is None, "a queued row cannot complete"
-    row = store.transition(batch_id, 0, (Q,), P, {"owner": "w1", "stage": "parse"})
+    assert store.complete(batch_id, 0, {}, owner="") is None, "a queued row cannot complete"
+    row = store.claim(batch_id, 0, {"owner": "w1", "stage": "parse"})
     assert row["status"] == "processing" and row["stage"] == "parse"
-    assert store.transition(batch_id, 0, (Q,), P) is None, "claimed only once"
-    assert store.transition(batch_id, 0, (P,), C, owner="someone-else") is None
-    done = store.transition(batch_id, 0, (P,), C, {"meeting_id": "meeting_x"}, owner="w1",
-                            add_attempts=2, drop_item=True)
+    assert store.claim(batch_id, 0, {}) is None, "claimed only once"
+    assert store.complete(batch_id, 0, {}, owner="someone-else") is None
+    done = store.complete(batch_id, 0, {"meeting_id": "meeting_x"}, owner="w1", add_attempts=2)
     assert done["status"] == "completed" and done["attempts"] == 2
     header, rows = store.snapshot(batch_id)
     assert (header["queued"], header["processing"], header["completed"]) == (2, 0, 1)
@@ -54,11 +54,11 @@ def test_transition_moves_row_and_counters_together_and_checks_the_from_state():
 
 def test_last_terminal_row_finalises_the_batch_with_ttl():
     batch_id = _batch(2)
-    client = store.get_client()
+    client = get_client()
     for index in (0, 1):
-        store.transition(batch_id, index, (Q,), P, {"owner": "w"})
+        store.claim(batch_id, index, {"owner": "w"})
         assert client.ttl(store.batch_key(batch_id)) == -1
-        store.transition(batch_id, index, (P,), F if index else C, {"error": "boom"})
+        (store.fail if index else store.complete)(batch_id, index, {"error": "boom"}, owner="w")
     header = store.header(batch_id)
     assert header["status"] == "completed" and header["finished_at"]
     for key in (store.batch_key(batch_id), store.results_key(batch_id), store.items_key(batch_id)):
@@ -68,18 +68,18 @@ def test_last_terminal_row_finalises_the_batch_with_ttl():
 
 def test_bulk_cancel_and_retry():
     batch_id = _batch(4)
-    store.transition(batch_id, 0, (Q,), P, {"owner": "w"})
-    moved = store.bulk_transition(batch_id, (Q,), MeetingState.CANCELED, mode="cancel")
+    store.claim(batch_id, 0, {"owner": "w"})
+    moved = store.cancel_queued(batch_id, {})
     assert moved == [1, 2, 3]
     header = store.header(batch_id)
     assert header["status"] == "processing" and header["cancel_requested"] == "1"
-    store.transition(batch_id, 0, (P,), F, {"error": "x"})
+    store.fail(batch_id, 0, {"error": "x"})
     header = store.header(batch_id)
     assert header["status"] == "canceled" and header["canceled"] == 3 and header["failed"] == 1
-    assert store.bulk_transition(batch_id, (F,), Q, {"error": None}, mode="retry") == [0]
+    assert store.requeue_failed(batch_id, {"error": None}) == [0]
     header = store.header(batch_id)
     assert header["status"] == "processing" and "finished_at" not in header
-    assert store.get_client().ttl(store.batch_key(batch_id)) == -1
+    assert get_client().ttl(store.batch_key(batch_id)) == -1
     assert store.queued_indexes(batch_id) == [0]
 
 
@@ -87,7 +87,7 @@ def test_all_skipped_batch_is_completed_at_creation():
     batch_id = _batch(2, skipped={0, 1})
     header = store.header(batch_id)
     assert header["status"] == "completed" and header["skipped"] == 2
-    assert store.get_client().ttl(store.batch_key(batch_id)) > 0
+    assert get_client().ttl(store.batch_key(batch_id)) > 0
 
 
 def test_only_one_of_many_concurrent_claims_wins():
@@ -97,7 +97,7 @@ def test_only_one_of_many_concurrent_claims_wins():
 
     def claim(n):
         barrier.wait()
-        if store.transition(batch_id, 0, (Q,), P, {"owner": f"w{n}"}):
+        if store.claim(batch_id, 0, {"owner": f"w{n}"}):
             wins.append(n)
 
     threads = [threading.Thread(target=claim, args=(n,)) for n in range(16)]

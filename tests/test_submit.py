@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from batch_core.store.client import get_client
 import batch_core
 from batch_core import store
 from batch_core.config import reload_settings
@@ -159,7 +160,7 @@ def test_sensitive_input_is_not_kept_once_processed(redis_url):
     result = batch_core.submit([meeting(tier="sensitive",
                                         transcript=TRANSCRIPT + "Maria: mail me at maria.k@example.com\n")])
     batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
-    client = store.get_client()
+    client = get_client()
     assert client.hlen(store.items_key(result["batch_id"])) == 0
     for key in client.scan_iter("*"):
         if client.type(key) == "string":

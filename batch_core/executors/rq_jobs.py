@@ -1,7 +1,7 @@
 """What an RQ worker runs for one meeting, and what happens when a worker dies under it.
 
 The job is a thin wrapper around the engine's process-one-meeting step (claim atomically, run
-the pipeline, store, mark: batch_core.worker.process_meeting), so a meeting run by RQ leaves
+the pipeline, store, mark: batch_core.engine.processing.process_meeting), so a meeting run by RQ leaves
 exactly the state a meeting run by the thread pool does. Imports happen inside the functions:
 workers import this module by name, and RQ calls the callback in whichever worker cleans up.
 """
@@ -24,15 +24,15 @@ def _requeue_interrupted(batch_id: str, index: int) -> bool:
     """An earlier run of this job is over (RQ only retries ended or abandoned executions), so a
     meeting still marked processing was interrupted: put it back in the queue to be claimed."""
     from batch_core import store
-    return store.requeue_interrupted(batch_id, index)
+    return store.requeue(batch_id, index)
 
 
 def process_meeting_job(batch_id: str, index: int) -> dict[str, Any] | None:
     """Run meeting `index` of `batch_id` unless it is no longer queued (canceled, done)."""
     from batch_core import store
-    from batch_core.fleet_limits import install as install_provider_limits
-    from batch_core.runner import owner_id
-    from batch_core.worker import process_meeting
+    from batch_core.engine.limits import install as install_provider_limits
+    from batch_core.engine.identity import owner_id
+    from batch_core.engine.processing import process_meeting
 
     install_provider_limits()
     job = get_current_job()
@@ -70,6 +70,5 @@ def on_job_failure(job, connection, exc_type, exc_value, traceback) -> None:
                   "(killed or lost); not retried again")
     else:
         reason = f"could not be processed after {_max_retries() + 1} tries: {exc_value}"
-    store.transition(batch_id, index, [MeetingState.PROCESSING, MeetingState.QUEUED],
-                     MeetingState.FAILED,
-                     {"stage": None, "owner": None, "error": reason, "finished_at": store.utc_now()})
+    store.fail_job(batch_id, index,
+                   {"stage": None, "owner": None, "error": reason, "finished_at": store.utc_now()})

@@ -33,7 +33,7 @@ _connection: tuple[int, str, redis.Redis] | None = None
 def connection() -> redis.Redis:
     """A Redis client for RQ (bytes, not decoded: RQ stores pickled payloads), one per process."""
     global _connection
-    from batch_core.redis_server import ensure_server
+    from batch_core.store.embedded import ensure_server  # noqa: PLC0415  (the embedded server only in rq mode)
     url = ensure_server()
     with _lock:
         if _connection is None or _connection[0] != os.getpid() or _connection[1] != url:

@@ -42,7 +42,8 @@ def warm_up() -> None:
     each forked work horse starts with them in memory instead of loading them per meeting."""
     steps = []
     try:
-        import batch_core.worker  # noqa: F401  (the engine step the job calls)
+        # The point of warming up: load the pipeline's heavy parts in the parent process.
+        import batch_core.engine.processing  # noqa: F401  (the engine step the job calls)
         from batch_core.ingest.text import parse_text
         from batch_core.models import Turn
         from batch_core.pipeline.providers import get_provider
@@ -50,8 +51,11 @@ def warm_up() -> None:
         steps = [lambda: parse_text("A: warm up"),
                  lambda: speaker_sentiment([Turn(speaker="A", text="a good start")]),
                  lambda: get_provider(settings())]
-        from batch_core.pipeline.redact import engines
-        steps.append(engines)
+        # the sensitive tier's analyzer and name lists, the local provider's word frequencies
+        from batch_core.pipeline.pii.lexicon import lexicon
+        from batch_core.pipeline.providers.local.topics import rarity
+        from batch_core.pipeline.redact import analyzer
+        steps += [analyzer, lexicon, lambda: rarity("warm")]
     except Exception as exc:  # a broken pipeline fails each meeting with its own clear error
         log.warning("pipeline warm-up skipped: %s", exc)
     for step in steps:
@@ -67,7 +71,7 @@ def run_workers(count: int, burst: bool = False, log_level: str = "INFO") -> int
     conn = rq_queue.connection()
     conn.ping()
     warm_up()
-    from batch_core.fleet_limits import install as install_provider_limits
+    from batch_core.engine.limits import install as install_provider_limits  # after the fork set-up
     install_provider_limits()
     if count <= 1:
         worker = FleetWorker([rq_queue.QUEUE_NAME], connection=conn)

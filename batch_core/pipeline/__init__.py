@@ -11,7 +11,7 @@ from batch_core.ingest.text import parse_text
 from batch_core.ingest.turns import duration_of, render_text, speakers_of, word_count
 from batch_core.models import AuditEntry, MeetingIn, MeetingRecord, RedactionNote, Stage, Tier, Turn
 from batch_core.pipeline.audit import audited, utc_now_iso
-from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
+from batch_core.errors import MeetingFailed, ProviderAuthError
 from batch_core.pipeline.providers import ExtractionRequest, get_provider
 from batch_core.pipeline.sentiment import speaker_sentiment
 

@@ -49,7 +49,7 @@ class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email check asks tldextract, whose default instance downloads the suffix list."""
 
     def __init__(self) -> None:
-        import tldextract
+        import tldextract  # imported by Presidio's recognizers anyway; here for its snapshot
         super().__init__()
         self._tld = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
 

@@ -14,7 +14,7 @@ from typing import Callable, TypeVar
 from tenacity import RetryCallState, Retrying, wait_exponential_jitter
 
 from batch_core.config import Settings
-from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
+from batch_core.errors import MeetingFailed, ProviderAuthError
 from batch_core.pipeline.faults import ProviderFault, failure_message
 
 T = TypeVar("T")

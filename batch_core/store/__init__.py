@@ -3,15 +3,20 @@
     keys.py         key names (layout in docs/architecture.md)
     scripts.py      Lua for atomic row + counter transitions, adoption, heartbeats
     batches.py      batch header, rows, inputs, listing, leases
+    transitions.py  the named moves of a row (models.TRANSITIONS), one function each
+    client.py       the shared client; embedded.py the embedded server; retry.py outages
+    fleet.py        fleet-wide provider limits; sealing.py sensitive input at rest
     meetings.py     processed meeting records and their indexes
     idempotency.py  HTTP API Idempotency-Key reservations
 
 Callers use `from batch_core import store` and `store.<function>`; everything public is
 re-exported here.
 """
-from batch_core.redis_server import get_client  # noqa: F401
 from batch_core.store.batches import *  # noqa: F401,F403
 from batch_core.store.common import parse_time, storage, utc_now  # noqa: F401
 from batch_core.store.idempotency import *  # noqa: F401,F403
 from batch_core.store.keys import *  # noqa: F401,F403
 from batch_core.store.meetings import *  # noqa: F401,F403
+from batch_core.store.transitions import (cancel_queued, claim, complete, fail,  # noqa: F401
+                                          fail_job, fail_queued, requeue, requeue_failed,
+                                          settle_partial, update_running)

@@ -9,10 +9,10 @@ import json
 import time
 from typing import Any, Iterable
 
-from batch_core import sealing
+from batch_core.store import sealing
 from batch_core.config import settings
-from batch_core.models import MeetingIn, MeetingRow, MeetingState, QueuedInput, Tier
-from batch_core.redis_server import get_client
+from batch_core.models import BatchEffect, MeetingIn, MeetingRow, MeetingState, QueuedInput, Tier
+from batch_core.store.client import get_client
 from batch_core.store.common import script, storage, utc_now
 from batch_core.store.keys import (BATCHES_KEY, batch_key, field, items_key, results_key,
                                    title_digest)
@@ -163,7 +163,7 @@ def get_row(batch_id: str, index: int) -> dict[str, Any] | None:
 
 
 @storage
-def transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
+def _transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
                to_state: MeetingState, patch: dict[str, Any] | None = None, *,
                owner: str = "", add_attempts: int = 0,
                drop_item: bool = False) -> dict[str, Any] | None:
@@ -178,22 +178,15 @@ def transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
     return json.loads(result) if result else None
 
 
-def requeue_interrupted(batch_id: str, index: int, owner: str = "") -> bool:
-    """A meeting left `processing` by a run that is over goes back to `queued` to be claimed
-    again (same meeting_id, so still one record). With `owner`, only if that process ran it."""
-    return transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.QUEUED,
-                      {"stage": None, "owner": None}, owner=owner) is not None
-
-
 @storage
-def bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state: MeetingState,
-                    patch: dict[str, Any] | None = None, *, mode: str = "", reason: str = "",
-                    drop_item: bool = False) -> list[int]:
+def _bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state: MeetingState,
+                     patch: dict[str, Any] | None = None, *, effect: BatchEffect = BatchEffect.NONE,
+                     reason: str = "", drop_item: bool = False) -> list[int]:
     """Move every row in from_states; returns the indexes that moved."""
     result = script("BULK")(
         keys=_keys(batch_id),
         args=[",".join(s.value for s in from_states), to_state.value, json.dumps(patch or {}),
-              utc_now(), settings().result_ttl_seconds, mode, reason,
+              utc_now(), settings().result_ttl_seconds, effect.value, reason,
               "1" if drop_item else "0"],
         client=get_client(),
     )

@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 import redis
 from redis.commands.core import Script
 
-from batch_core.redis_server import unavailable
+from batch_core.store.client import unavailable
 from batch_core.store import scripts
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -1,7 +1,7 @@
 """Idempotency-Key reservations for the HTTP API (same key within the TTL -> same batch)."""
 from __future__ import annotations
 
-from batch_core.redis_server import get_client
+from batch_core.store.client import get_client
 from batch_core.store.common import storage
 from batch_core.store.keys import idempotency_key
 

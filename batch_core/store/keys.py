@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
+from batch_core.store.sealing import keyed_digest
+
 def batch_key(batch_id: str) -> str:
     return f"batch:{batch_id}"
 
@@ -35,7 +37,6 @@ def title_digest(tier: str, title: str) -> str:
     never stored, so the digest cannot be matched against guessed titles without the key."""
     normalised = normalise_title(title)
     if tier == "sensitive":
-        from batch_core.sealing import keyed_digest
         return keyed_digest(normalised)
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from batch_core.models import MeetingRecord, Tier
-from batch_core.redis_server import get_client
+from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
 from batch_core.store.keys import (meeting_key, meeting_tier_key, meetings_key, title_digest,
                                    title_key)

@@ -5,7 +5,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import batch_core
-from batch_core import api, api_auth, config
+from batch_core import api, config
+from batch_core.api import auth as api_auth
 from tests.api.conftest import meeting
 
 BATCH = "/api/v1/meetings/batch"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from batch_core.store.client import get_client
 import batch_core
 from batch_core import config
 from tests.api.conftest import transcript, wait_for_batch
@@ -176,7 +177,7 @@ def test_a_sensitive_upload_answer_and_its_replay_cache_name_no_one(client):
     done = wait_for_batch(client, body["batch_id"])
     assert done["completed"] == 1
     answer = response.text + client.get(f"/api/v1/meetings/batch/{body['batch_id']}").text
-    cached = "\n".join(str(store.get_client().get(k)) for k in store.get_client().scan_iter("idempotency:*"))
+    cached = "\n".join(str(get_client().get(k)) for k in get_client().scan_iter("idempotency:*"))
     assert cached.strip()
     for name in ("Ingrid", "Solberg", "ingrid", "solberg", "Kwame", "Mensah", "kwame", "mensah"):
         assert name not in answer and name not in cached, name

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import batch_core
-from batch_core.sealing import is_sealed
+from batch_core.store.sealing import is_sealed
 from tests.durability.conftest import child_env
 from tests.durability.invariant import all_batch_ids, read_batch
 from tests.fakes.llm_server import FakeResponse

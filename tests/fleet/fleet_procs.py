@@ -57,7 +57,7 @@ def _wait_for_stop(pid: int, timeout: float = 1.0) -> str | None:
 
 
 class WorkerFleet:
-    """`count` separate `python -m batch_core.worker_cli --workers 1` processes."""
+    """`count` separate `python -m batch_core.cli.worker --workers 1` processes."""
 
     def __init__(self, env: dict[str, str], count: int = 3, log_dir: Path | None = None) -> None:
         self.env = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
@@ -78,7 +78,7 @@ class WorkerFleet:
             out = open(self.log_dir / f"worker{number}.log", "ab")
             self._logs.append(out)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "batch_core.worker_cli", "--workers", "1", "--log-level", "WARNING"],
+            [sys.executable, "-m", "batch_core.cli.worker", "--workers", "1", "--log-level", "WARNING"],
             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.procs.append(proc)
         return proc

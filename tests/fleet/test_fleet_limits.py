@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from batch_core import config, fleet_limits
+from batch_core import config
+from batch_core.engine import limits as fleet_limits
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_slot_of_a_killed_process_frees_itself(limits, redis_url):
     # The child takes the only slot with a 1 s expiry, then dies without releasing it.
     code = (
         "import os, signal\n"
-        "from batch_core import fleet_limits\n"
+        "from batch_core.engine import limits as fleet_limits\n"
         "fleet_limits.SLOT_TTL_SECONDS = 1.0\n"
         "assert fleet_limits.try_acquire_slot(1, 'doomed')\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rq.exceptions import AbandonedJobError
 
+from batch_core.store.client import get_client
 import batch_core
 from batch_core import store
 from batch_core.executors import rq_jobs, rq_queue
@@ -13,8 +14,7 @@ from tests.test_submit import TRANSCRIPT
 def _processing_batch(rq_env) -> tuple[str, list]:
     batch_id = batch_core.submit([{"title": "Abandoned", "tier": "ordinary",
                                    "transcript": TRANSCRIPT}])["batch_id"]
-    assert store.transition(batch_id, 0, [MeetingState.QUEUED], MeetingState.PROCESSING,
-                            {"owner": "dead-worker"}) is not None
+    assert store.claim(batch_id, 0, {"owner": "dead-worker"}) is not None
     return batch_id, rq_queue.batch_jobs(batch_id)
 
 
@@ -46,7 +46,7 @@ def test_job_timeout_covers_every_provider_attempt(monkeypatch):
 def test_rq_payloads_of_a_sensitive_batch_hold_no_text(rq_env):
     """An RQ job names only (batch_id, index); the input waits sealed in Redis until a worker
     redacts it, so the job data (pickled, compressed) and every Redis value hold no raw text."""
-    from batch_core.sealing import is_sealed
+    from batch_core.store.sealing import is_sealed
     from tests.pipeline.pii_corpus import SPEAKERS, build
 
     planted = build()[0]
@@ -58,4 +58,4 @@ def test_rq_payloads_of_a_sensitive_batch_hold_no_text(rq_env):
     blob = b"\n".join(v for v in raw.values() if isinstance(v, bytes))
     for value in [v for values in planted.values.values() for v in values] + SPEAKERS:
         assert value.encode() not in blob and value not in job.description
-    assert is_sealed(store.get_client().hget(store.items_key(batch_id), store.field(0)))
+    assert is_sealed(get_client().hget(store.items_key(batch_id), store.field(0)))

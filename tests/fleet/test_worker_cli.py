@@ -1,4 +1,4 @@
-"""`python -m batch_core.worker_cli`: clear errors for bad input and an unreachable Redis."""
+"""`python -m batch_core.cli.worker`: clear errors for bad input and an unreachable Redis."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,7 @@ from tests.fleet.fleet_procs import ROOT
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "batch_core.worker_cli", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "batch_core.cli.worker", *args], cwd=ROOT,
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
 
 

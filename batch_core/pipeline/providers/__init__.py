@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from batch_core.config import Settings, settings
-from batch_core.pipeline.errors import MeetingFailed
+from batch_core.errors import MeetingFailed
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest, Provider
 
 PROVIDERS = ("local", "openai", "anthropic")
@@ -21,12 +21,12 @@ def get_provider(config: Settings | None = None) -> Provider:
 def _provider_for(config: Settings) -> Provider:
     name = config.llm_provider
     if name == "local":
-        from batch_core.pipeline.providers.local import LocalProvider
+        from batch_core.pipeline.providers.local import LocalProvider  # only the configured provider's SDK is loaded
         return LocalProvider(model=config.model_name)
     if name == "openai":
-        from batch_core.pipeline.providers.openai_provider import OpenAIProvider
+        from batch_core.pipeline.providers.openai_provider import OpenAIProvider  # only the configured provider's SDK is loaded
         return OpenAIProvider(config)
     if name == "anthropic":
-        from batch_core.pipeline.providers.anthropic_provider import AnthropicProvider
+        from batch_core.pipeline.providers.anthropic_provider import AnthropicProvider  # only the configured provider's SDK is loaded
         return AnthropicProvider(config)
     raise MeetingFailed(f"unknown LLM_PROVIDER {name!r}: use one of {', '.join(PROVIDERS)}")

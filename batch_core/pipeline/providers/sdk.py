@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from batch_core.config import Settings
 from batch_core.models import Insights
-from batch_core.pipeline.errors import ProviderAuthError
+from batch_core.errors import ProviderAuthError
 from batch_core.pipeline.faults import ProviderFault, parse_retry_after
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest
 from batch_core.pipeline.retry import ProviderRetry

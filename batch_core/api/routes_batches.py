@@ -8,8 +8,9 @@ from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Respons
 from fastapi.responses import JSONResponse, StreamingResponse
 
 import batch_core
-from batch_core import api_idempotency, api_upload
-from batch_core.api_schemas import (
+from batch_core.api import idempotency as api_idempotency
+from batch_core.api import upload as api_upload
+from batch_core.api.schemas import (
     BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, SubmitResponse,
     UploadFailure, UploadResponse,
 )

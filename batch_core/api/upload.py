@@ -122,7 +122,7 @@ def prepare(read: ReadFiles, tier: Tier, titles: dict[str, str]) -> PreparedUplo
 def _redact_answer(prepared: PreparedUpload) -> None:
     """The answer of a sensitive upload (also cached for Idempotency-Key replays) names no one:
     titles and file names redacted as they will be stored, speakers as SPEAKER_n."""
-    from batch_core.pipeline.pii.redactor import redact_labels
+    from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
 
     for entry, meeting in zip(prepared.files, prepared.meetings):
         entry["title"], entry["name"] = redact_labels(entry["title"], entry["name"],

@@ -5,7 +5,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
 import batch_core
-from batch_core.api_schemas import ErrorBody, HealthReport, ProcessRequest, SubmitResponse
+from batch_core.api.schemas import ErrorBody, HealthReport, ProcessRequest, SubmitResponse
 from batch_core.config import settings
 from batch_core.models import MeetingRecord, MeetingState
 

@@ -10,6 +10,8 @@ import sys
 import redis
 
 from batch_core.config import settings
+from batch_core.errors import StorageUnavailable
+from batch_core.store.embedded import describe_url
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -24,8 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the workers; returns the process exit code (2 for bad input or no Redis)."""
-    from batch_core.executors.rq_worker import run_workers
-    from batch_core.redis_server import StorageUnavailable, describe_url
+    from batch_core.executors.rq_worker import run_workers  # RQ only for this command
 
     count = args.workers if args.workers is not None else settings().max_workers
     if count < 1:

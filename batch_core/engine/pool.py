@@ -8,47 +8,29 @@ meeting atomically before running it (see worker.py).
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
 from batch_core import store
 from batch_core.config import settings
+from batch_core.engine import recovery
+from batch_core.engine.identity import lease_deadline, owner_id
+from batch_core.engine.limits import install as install_provider_limits
+from batch_core.engine.tracking import run_tracked, tracker
 
 log = logging.getLogger(__name__)
 
 
-def _new_owner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-OWNER = _new_owner_id()
-
 # Short-lived commands (CLI status/list/cancel) turn this off: they would adopt a batch and exit.
 auto_resume = True
-
-
-def owner_id() -> str:
-    """host:pid:random of this process (recorded as the owner of batches it runs)."""
-    global OWNER
-    if OWNER.split(":")[1] != str(os.getpid()):  # a forked child is a different owner
-        OWNER = _new_owner_id()
-    return OWNER
-
-
-def lease_deadline() -> float:
-    return time.time() + settings().lease_seconds
 
 
 class Runner:
     """A thread pool plus the set of batches this process owns (their leases are renewed)."""
 
     def __init__(self, workers: int) -> None:
-        from batch_core.fleet_limits import install as install_provider_limits
         install_provider_limits()  # LLM_MAX_CONCURRENCY / LLM_RPM around each provider call
         self.workers = max(1, workers)
         self._executor = ThreadPoolExecutor(max_workers=self.workers,
@@ -67,8 +49,6 @@ class Runner:
 
     def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
         """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""
-        from batch_core.recovery import run_tracked, tracker
-
         futures = []
         with self._lock:
             self._owned.add(batch_id)
@@ -113,7 +93,6 @@ class Runner:
 
     def _recover_quietly(self) -> None:
         """Settle batches hit by a long Redis outage; re-queue our meetings whose state was lost."""
-        from batch_core import recovery
         try:
             recovery.scan(self)
         except Exception as exc:
@@ -189,47 +168,3 @@ def reset(wait: bool = True) -> None:
         auto_resume = True
     if runner is not None:
         runner.shutdown(wait=wait)
-
-
-# ---------------------------------------------------------------- executor choice (BATCH_EXECUTOR)
-
-EXECUTORS = ("thread", "rq")
-# With BATCH_EXECUTOR=rq the RQ workers own every batch; RQ's abandoned-job handling re-runs the
-# meetings of a dead worker, so no app process may adopt such a batch: its lease never expires.
-RQ_OWNER = "rq-fleet"
-RQ_LEASE_UNTIL = 253402300799.0  # 9999-12-31
-
-
-def executor() -> str:
-    name = settings().executor
-    if name not in EXECUTORS:
-        raise ValueError(f"BATCH_EXECUTOR must be 'thread' or 'rq', got {name!r}")
-    return name
-
-
-def batch_owner() -> tuple[str, float]:
-    """(owner, lease_until) to record on a batch this process submits or re-queues."""
-    if executor() == "rq":
-        return RQ_OWNER, RQ_LEASE_UNTIL
-    return owner_id(), lease_deadline()
-
-
-def schedule(batch_id: str, indexes: Iterable[int]) -> int:
-    """Hand meetings to the configured executor: this process's pool, or the RQ queue."""
-    indexes = sorted(indexes)
-    if executor() == "rq":
-        from batch_core.executors import rq_queue
-        return len(rq_queue.enqueue_meetings(batch_id, indexes))
-    return get_runner().schedule(batch_id, indexes)
-
-
-def unschedule(batch_id: str) -> None:
-    """After a cancel: take the batch's queued RQ jobs off the queue (a job that already started
-    finds its meeting canceled; pool tasks need nothing, they find it canceled too)."""
-    if executor() != "rq":
-        return
-    from batch_core.executors import rq_queue
-    try:
-        rq_queue.cancel_queued_jobs(batch_id)
-    except Exception as exc:  # only the queue depth is off; the meetings are canceled already
-        log.warning("could not remove canceled jobs of %s from the RQ queue: %s", batch_id, exc)

@@ -15,10 +15,11 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import batch_core
-from batch_core import api_batches, api_meetings
-from batch_core.api_auth import BearerAuthMiddleware, bearer_scheme, check_bind_allowed
-from batch_core.api_limits import BodySizeLimitMiddleware
-from batch_core.api_schemas import ErrorBody
+from batch_core.api import routes_batches as api_batches
+from batch_core.api import routes_meetings as api_meetings
+from batch_core.api.auth import BearerAuthMiddleware, bearer_scheme, check_bind_allowed
+from batch_core.api.limits import BodySizeLimitMiddleware
+from batch_core.api.schemas import ErrorBody
 from batch_core.config import settings
 
 log = logging.getLogger("batch_core.api")
@@ -104,7 +105,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def main() -> None:
-    import uvicorn
+    import uvicorn  # the server only when serving, not for create_app() in tests
 
     s = settings()
     check_bind_allowed(s.api_host, s.api_token)
@@ -113,7 +114,3 @@ def main() -> None:
     # behind by a process that died: do it now rather than at the first request.
     log.info("Engine: %s", batch_core.health())
     uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level="info")
-
-
-if __name__ == "__main__":
-    main()

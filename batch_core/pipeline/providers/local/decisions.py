@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from batch_core.models import Decision, Turn
-from batch_core.pipeline.providers.local_text import STOPWORDS, Sentence, clean_clause, strip_filler
-from batch_core.pipeline.providers.local_topics import GENERIC, rarity
+from batch_core.pipeline.providers.local.text import STOPWORDS, Sentence, clean_clause, strip_filler
+from batch_core.pipeline.providers.local.topics import GENERIC, rarity
 
 _STRONG = re.compile(
     r"\b(?:we(?:'ve| have)?\s+(?:all\s+)?(?:agreed|decided)|it's (?:agreed|decided)|(?:that's|so it's|it is) "

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from batch_core.models import Insights
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest
-from batch_core.pipeline.providers.local_actions import extract_action_items
-from batch_core.pipeline.providers.local_decisions import extract_decisions
-from batch_core.pipeline.providers.local_questions import extract_open_questions
-from batch_core.pipeline.providers.local_summary import summarise
-from batch_core.pipeline.providers.local_text import split_sentences
-from batch_core.pipeline.providers.local_topics import keyphrase_topics
+from batch_core.pipeline.providers.local.actions import extract_action_items
+from batch_core.pipeline.providers.local.decisions import extract_decisions
+from batch_core.pipeline.providers.local.questions import extract_open_questions
+from batch_core.pipeline.providers.local.summary import summarise
+from batch_core.pipeline.providers.local.text import split_sentences
+from batch_core.pipeline.providers.local.topics import keyphrase_topics
 from batch_core.pipeline.speech import clean_turns, is_backchannel
 
 class LocalProvider:

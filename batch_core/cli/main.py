@@ -14,6 +14,9 @@ from typing import Any
 
 import batch_core
 from batch_core.config import settings
+from batch_core.engine import pool as runner
+from batch_core.store import client as redis_server
+from batch_core.store.retry import call_with_retry
 from batch_core.models import DuplicatePolicy, Tier
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3
@@ -79,14 +82,14 @@ def _report_to_meetings(report: Any, tier: str) -> tuple[list[dict[str, Any]], l
 def paths_to_meetings(paths: list[str], tier: str) -> tuple[list[dict[str, Any]], list[str]]:
     """Meetings from files, folders and zips (via the ingest package), plus per-file errors."""
     try:
-        from batch_core.ingest import load_paths
+        from batch_core.ingest import load_paths  # format parsers load on first use
     except ImportError:
         load_paths = None
     if load_paths is not None:
         return _report_to_meetings(load_paths(paths), tier)
     files, problems = collect_files(paths)
     try:
-        from batch_core.ingest import load_files
+        from batch_core.ingest import load_files  # format parsers load on first use
     except ImportError:
         meetings, errors = _meetings_from_text_files(files, tier)
     else:
@@ -108,7 +111,6 @@ def follow(batch_id: str, quiet: bool = False, poll: float = 0.5) -> dict[str, A
     """Wait for a terminal state, drawing a progress bar on stderr unless quiet."""
     last = ""
     tty = sys.stderr.isatty()
-    from batch_core.redis_retry import call_with_retry
     while True:
         batch = call_with_retry(batch_core.get, batch_id)  # a Redis blip must not end --wait
         if batch is None:
@@ -149,7 +151,6 @@ def print_batch(batch: dict[str, Any]) -> None:
 
 def finish_adopted(quiet: bool) -> None:
     """Batches this process resumed for a dead owner: see them through before exiting."""
-    from batch_core import runner
     current = runner.current_runner()
     for batch_id in current.stop_adopting() if current else []:
         if not quiet:
@@ -227,7 +228,6 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Adopt now every batch whose owner stopped renewing its lease, and run what is left."""
-    from batch_core import runner
     current = runner.get_runner()
     current.resume_orphans()
     adopted = current.stop_adopting()  # with the heartbeat's adoptions; none after this
@@ -244,7 +244,6 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_redis(args: argparse.Namespace) -> int:
-    from batch_core import redis_server
     print(redis_server.stop())
     return EXIT_OK
 
@@ -293,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     redis_cmd.set_defaults(func=cmd_redis)
 
     try:
-        from batch_core import worker_cli
+        from batch_core.cli import worker as worker_cli  # RQ only for the worker command
     except ImportError:
         worker_cli = None
     if worker_cli is not None:
@@ -304,7 +303,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from batch_core import runner
     args = build_parser().parse_args(argv)
     # Only commands that stay around to run meetings take over batches of dead processes.
     runner.auto_resume = args.command in ("submit", "retry", "resume")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from batch_core.models import OpenQuestion, Turn
-from batch_core.pipeline.providers.local_text import Sentence, clean_clause, strip_filler
+from batch_core.pipeline.providers.local.text import Sentence, clean_clause, strip_filler
 
 _OPEN_POINT = re.compile(
     r"\b(?:open question|still open|remains? open|(?:is|are) open|tbd|to be (?:determined|decided|confirmed)|"

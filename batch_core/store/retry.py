@@ -17,7 +17,7 @@ from tenacity import (Retrying, retry_if_exception_type, stop_after_delay,
                       wait_exponential_jitter)
 
 from batch_core.config import settings
-from batch_core.redis_server import StorageUnavailable
+from batch_core.errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from batch_core.models import KeyTopic, Turn
-from batch_core.pipeline.providers.local_text import STOPWORDS
+from batch_core.pipeline.pii.lexicon import lexicon
+from batch_core.pipeline.providers.local.text import STOPWORDS
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -100,7 +101,6 @@ def _surface(gram: tuple[str, ...], forms: Counter[str]) -> str:
 
 
 def keyphrase_topics(turns: list[Turn], limit: int = 10) -> list[KeyTopic]:
-    from batch_core.pipeline.pii.lexicon import lexicon
     given = lexicon().given
     counts: Counter[tuple[str, ...]] = Counter()
     speakers: dict[tuple[str, ...], list[str]] = defaultdict(list)

@@ -14,18 +14,19 @@ batches whose owner died (runner.Runner.resume_orphans):
 from __future__ import annotations
 
 import logging
-import threading
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from batch_core import redis_retry, store
+from batch_core import store
 from batch_core.config import settings
+from batch_core.engine.identity import owner_id
+from batch_core.engine.processing import meeting_id_for, provider_attempts
+from batch_core.engine.tracking import tracker
 from batch_core.models import MeetingRecord, MeetingState
+from batch_core.store import retry as redis_retry
 
 if TYPE_CHECKING:
-    from batch_core.runner import Runner
+    from batch_core.engine.pool import Runner
 
 log = logging.getLogger(__name__)
 
@@ -39,84 +40,10 @@ class ScanReport:
     repaired: dict[str, list[int]] = field(default_factory=dict)  # our own rows re-queued
 
 
-class _Tracker:
-    """Meetings this process has queued or is running, and batches whose writes were lost."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: Counter[tuple[str, int]] = Counter()
-        self._running: set[tuple[str, int]] = set()
-        self._lost: set[str] = set()
-
-    def scheduled(self, batch_id: str, index: int) -> None:
-        with self._lock:
-            self._pending[(batch_id, index)] += 1
-
-    @contextmanager
-    def running(self, batch_id: str, index: int) -> Iterator[None]:
-        key = (batch_id, index)
-        with self._lock:
-            self._running.add(key)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running.discard(key)
-                self._pending[key] -= 1
-                if self._pending[key] <= 0:
-                    del self._pending[key]
-
-    def is_running(self, batch_id: str, index: int) -> bool:
-        with self._lock:
-            return (batch_id, index) in self._running
-
-    def is_known(self, batch_id: str, index: int) -> bool:
-        """Queued in this process's pool or running in it."""
-        with self._lock:
-            return (batch_id, index) in self._running or self._pending[(batch_id, index)] > 0
-
-    def mark_lost(self, batch_id: str) -> None:
-        with self._lock:
-            self._lost.add(batch_id)
-
-    def settled(self, batch_id: str) -> None:
-        with self._lock:
-            self._lost.discard(batch_id)
-
-    def lost(self) -> set[str]:
-        with self._lock:
-            return set(self._lost)
-
-    def is_lost(self, batch_id: str) -> bool:
-        with self._lock:
-            return batch_id in self._lost
-
-
-tracker = _Tracker()
-
-
-def run_tracked(batch_id: str, index: int) -> MeetingState | None:
-    """The task the runner schedules: process_meeting, remembering a storage loss for its batch.
-
-    The runner calls tracker.scheduled(batch_id, index) when it queues this task.
-    """
-    from batch_core.worker import process_meeting
-
-    with tracker.running(batch_id, index):
-        if tracker.is_lost(batch_id):
-            return None  # left queued: settle() fails it once Redis is back
-        redis_retry.forget_thread_loss()
-        state = process_meeting(batch_id, index)
-        if redis_retry.thread_lost_storage():
-            tracker.mark_lost(batch_id)
-    return state
-
-
 # ---------------------------------------------------------------- settle after a storage loss
 
 def settle(batch_id: str, owner: str) -> bool:
     """End a batch whose writes were lost as `partial`; False if Redis is still unreachable."""
-    from batch_core.worker import meeting_id_for
 
     reason = STORAGE_LOST_ERROR.format(seconds=settings().redis_retry_seconds)
     try:
@@ -127,9 +54,7 @@ def settle(batch_id: str, owner: str) -> bool:
             return True
         now = store.utc_now()
         # Queued ones first: this also records the partial reason before the last row settles.
-        store.bulk_transition(batch_id, (MeetingState.QUEUED,), MeetingState.FAILED,
-                              {"error": reason, "finished_at": now}, mode="partial",
-                              reason=reason)
+        store.settle_partial(batch_id, {"error": reason, "finished_at": now}, reason)
         for row in snap[1]:
             if row["status"] != MeetingState.PROCESSING.value:
                 continue
@@ -148,17 +73,14 @@ def settle(batch_id: str, owner: str) -> bool:
 def _settle_interrupted(batch_id: str, index: int, meeting_id: str, owner: str, reason: str,
                         now: str) -> None:
     """A meeting cut off by the outage: completed if its record made it to Redis, else failed."""
-    from batch_core.worker import provider_attempts
 
     record = store.load_record(meeting_id)
     if record is not None and record.get("batch_id") == batch_id:
         attempts = provider_attempts(MeetingRecord.model_validate(record))
-        store.transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.COMPLETED,
-                         {"meeting_id": meeting_id, "finished_at": now, "stage": None},
-                         owner=owner, add_attempts=attempts, drop_item=True)
+        store.complete(batch_id, index, {"meeting_id": meeting_id, "finished_at": now, "stage": None},
+                       owner=owner, add_attempts=attempts)
         return
-    store.transition(batch_id, index, (MeetingState.PROCESSING,), MeetingState.FAILED,
-                     {"error": reason, "finished_at": now}, owner=owner)
+    store.fail(batch_id, index, {"error": reason, "finished_at": now}, owner=owner)
 
 
 # ---------------------------------------------------------------- repair our own batches
@@ -185,7 +107,7 @@ def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
             if row["status"] == MeetingState.QUEUED.value:
                 indexes.append(index)
             elif (row["status"] == MeetingState.PROCESSING.value
-                  and store.requeue_interrupted(batch_id, index, owner=owner)):
+                  and store.requeue(batch_id, index, owner=owner)):
                 indexes.append(index)
         if indexes:
             runner.schedule(batch_id, indexes)
@@ -201,7 +123,6 @@ def scan(runner: "Runner") -> ScanReport:
     """One pass (from the runner's heartbeat loop): settle batches hit by a storage loss, then
     re-queue our own meetings that no task will finish. Adoption of other processes' batches is
     runner.Runner.resume_orphans."""
-    from batch_core.runner import owner_id
 
     report = ScanReport()
     for batch_id in sorted(tracker.lost()):

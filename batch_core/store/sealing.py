@@ -21,15 +21,12 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from batch_core.errors import SealError
 from batch_core.config import settings
 
 PREFIX = "sealed:v1:"
 _lock = threading.Lock()
 _cache: dict[str, Fernet | bytes] = {}
-
-
-class SealError(RuntimeError):
-    """A sealed value cannot be opened (another key, or damaged data); says so in plain words."""
 
 
 def key_file() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from batch_core.models import ActionItem, Turn
-from batch_core.pipeline.providers.local_text import (
+from batch_core.pipeline.providers.local.text import (
     Sentence, clean_clause, find_deadline, priority_of, strip_filler, word_set,
 )
 

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 
 from batch_core.models import Decision, KeyTopic
-from batch_core.pipeline.providers.local_text import STOPWORDS, Sentence
-from batch_core.pipeline.providers.local_topics import GENERIC, rarity
+from batch_core.pipeline.providers.local.text import STOPWORDS, Sentence
+from batch_core.pipeline.providers.local.topics import GENERIC, rarity
 
 TARGET_WORDS = 90
 MMR_LAMBDA = 0.7

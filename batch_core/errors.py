@@ -1,5 +1,17 @@
-"""Errors that fail one meeting with a message a user can read (no stack traces)."""
+"""Every public exception of batch_core, each with a message a user can read (no stack traces)."""
 from __future__ import annotations
+
+
+class BatchError(ValueError):
+    """The submitted batch is invalid; the message names the field or limit in plain words."""
+
+
+class StorageUnavailable(RuntimeError):
+    """Redis cannot be reached; the message says where and why in plain words."""
+
+
+class SealError(RuntimeError):
+    """A sealed value cannot be opened (another key, or damaged data); says so in plain words."""
 
 
 class MeetingFailed(Exception):

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from batch_core.config import settings
+from batch_core.pipeline.retry import set_attempt_guard
+from batch_core.store import fleet
 
 log = logging.getLogger(__name__)
 
@@ -34,55 +36,6 @@ SLOT_TTL_SECONDS = 15.0
 # Waiting for a concurrency slot polls Redis; jittered so waiters do not move in lockstep.
 _POLL_MIN_SECONDS = 0.02
 _POLL_MAX_SECONDS = 0.1
-
-# Frees expired holders, then takes a slot if one is free. Returns 1 if taken, else 0.
-# KEYS: holders zset. ARGV: limit, token, ttl_ms
-_ACQUIRE_LUA = """
-local t = redis.call('TIME')
-local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-    redis.call('ZADD', KEYS[1], now_ms + tonumber(ARGV[3]), ARGV[2])
-    redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) * 2)
-    return 1
-end
-return 0
-"""
-
-# Extends the expiry of holders that still exist (an expired one has lost its slot).
-# KEYS: holders zset. ARGV: ttl_ms, token...
-_RENEW_LUA = """
-local t = redis.call('TIME')
-local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 2, #ARGV do
-    redis.call('ZADD', KEYS[1], 'XX', now_ms + tonumber(ARGV[1]), ARGV[i])
-end
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
-return 1
-"""
-
-# GCRA reservation: returns {send_at_ms, delay_ms}; the caller may send after delay_ms.
-# KEYS: theoretical arrival time key. ARGV: interval_ms
-_RESERVE_LUA = """
-local t = redis.call('TIME')
-local now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now_ms then tat = now_ms end
-redis.call('SET', KEYS[1], tat + interval, 'PX', tat + interval - now_ms + 60000)
-return {tat, tat - now_ms}
-"""
-
-
-def _keys() -> tuple[str, str]:
-    from batch_core import store  # the home of every key name; late import keeps this light
-    return store.LLM_SLOTS_KEY, store.LLM_RPM_KEY
-
-
-def _client():
-    from batch_core.redis_server import get_client
-    return get_client()
-
 
 def rpm_interval_ms(rpm: int) -> int:
     """Milliseconds between two requests of the fleet for a budget of `rpm` per minute."""
@@ -122,8 +75,7 @@ class _Renewer:
             if not tokens:
                 continue
             try:
-                slots_key, _ = _keys()
-                _client().eval(_RENEW_LUA, 1, slots_key, int(SLOT_TTL_SECONDS * 1000), *tokens)
+                fleet.renew_slots(tokens, int(SLOT_TTL_SECONDS * 1000))
             except Exception as exc:  # a missed renewal only risks the slot expiring early
                 log.warning("could not renew LLM concurrency slots: %s", exc)
 
@@ -133,31 +85,23 @@ _renewer = _Renewer()
 
 def try_acquire_slot(limit: int, token: str) -> bool:
     """Take one of `limit` fleet-wide slots for `token` if one is free (never waits)."""
-    slots_key, _ = _keys()
-    taken = _client().eval(_ACQUIRE_LUA, 1, slots_key, limit, token, int(SLOT_TTL_SECONDS * 1000))
-    return bool(taken)
+    return fleet.acquire_slot(limit, token, int(SLOT_TTL_SECONDS * 1000))
 
 
 def release_slot(token: str) -> None:
-    slots_key, _ = _keys()
     _renewer.discard(token)
-    _client().zrem(slots_key, token)
+    fleet.release_slot(token)
 
 
 def reserve_send_time(rpm: int) -> tuple[int, float]:
     """Reserve the fleet's next send time for a budget of `rpm`: (send_at_ms on Redis's clock,
     seconds to wait from now)."""
-    _, rpm_key = _keys()
-    send_at_ms, delay_ms = _client().eval(_RESERVE_LUA, 1, rpm_key, rpm_interval_ms(rpm))
-    return int(send_at_ms), max(0.0, int(delay_ms) / 1000.0)
+    return fleet.reserve_send_time(rpm_interval_ms(rpm))
 
 
 def slots_in_use() -> int:
     """How many provider calls hold a concurrency slot right now (expired holders excluded)."""
-    slots_key, _ = _keys()
-    client = _client()
-    now_s, now_us = client.time()
-    return int(client.zcount(slots_key, f"({now_s * 1000 + now_us // 1000}", "+inf"))
+    return fleet.slots_in_use()
 
 
 @contextmanager
@@ -194,5 +138,4 @@ def provider_slot() -> Iterator[None]:
 def install() -> None:
     """Put `provider_slot` around every provider HTTP attempt of this process (the pipeline's
     attempt-guard hook keeps the pipeline itself free of Redis). Idempotent."""
-    from batch_core.pipeline.retry import set_attempt_guard
     set_attempt_guard(provider_slot)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 
 from batch_core.config import Settings, settings
+from batch_core.errors import ProviderAuthError
 
 
 def key_fingerprint(config: Settings | None = None) -> str | None:
@@ -28,17 +30,21 @@ def key_fingerprint(config: Settings | None = None) -> str | None:
     return f"{config.llm_provider}|{url or ''}|{digest}"
 
 
+# Waiting meetings of a rejected batch read its message within seconds; remembering the last
+# few hundred batches is plenty, and the map no longer grows with every rejected batch.
+MAX_REMEMBERED_REJECTIONS = 256
+
+
 class KeyGate:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._verified: set[str] = set()
         self._probe_by: dict[str, int] = {}               # fingerprint -> prober thread id
-        self._rejected: dict[tuple[str, str], str] = {}   # (fingerprint, batch_id) -> message
+        # (fingerprint, batch_id) -> message; the oldest are forgotten (their batches have ended)
+        self._rejected: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     def enter(self, batch_id: str) -> None:
         """Called as a meeting reaches the extract stage; may wait, or raise ProviderAuthError."""
-        from batch_core.pipeline.errors import ProviderAuthError
-
         fingerprint = key_fingerprint()
         if fingerprint is None:
             return
@@ -80,6 +86,8 @@ class KeyGate:
             self._finish_probe()
             if fingerprint is not None:
                 self._rejected[(fingerprint, batch_id)] = message
+                while len(self._rejected) > MAX_REMEMBERED_REJECTIONS:
+                    self._rejected.popitem(last=False)
             self._cond.notify_all()
 
     def reset(self) -> None:

@@ -14,14 +14,14 @@ from typing import Any
 from batch_core import store
 from batch_core.models import (DuplicatePolicy, MeetingIn, MeetingRecord, MeetingState,
                                QueuedInput, RedactionNote, Stage, Tier)
-from batch_core.provider_gate import gate
-from batch_core.redis_retry import call_with_retry
-from batch_core.redis_server import StorageUnavailable
-from batch_core.runner import owner_id
+from batch_core.engine.key_probe import gate
+from batch_core.store.retry import call_with_retry
+from batch_core.errors import MeetingFailed, ProviderAuthError, StorageUnavailable
+from batch_core.store.client import compact_aof
+from batch_core.engine.identity import owner_id
 
 log = logging.getLogger(__name__)
 
-_PROCESSING = (MeetingState.PROCESSING,)
 
 
 def meeting_id_for(batch_id: str, index: int) -> str:
@@ -52,9 +52,8 @@ class _StageClock:
         self._current = Stage(stage)
         self.trail.append({"step": self._current.value, "at": store.utc_now(),
                            "duration_ms": 0.0, "detail": {}})
-        call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
-                        MeetingState.PROCESSING,
-                        {"stage": self._current.value, "stage_ms": self.stage_ms}, owner=owner_id())
+        call_with_retry(store.update_running, self.batch_id, self.index,
+                        {"stage": self._current.value, "stage_ms": self.stage_ms}, owner_id())
         # Until a key has worked once, one provider call at a time finds out if it is valid.
         if self._current is Stage.EXTRACT:
             gate.enter(self.batch_id)
@@ -99,7 +98,7 @@ def _fail(batch_id: str, index: int, message: str, started: float,
     trail.append({"step": "failed", "at": store.utc_now(), "duration_ms": 0.0,
                   "detail": {"error": message}})
     call_with_retry(
-        store.transition, batch_id, index, _PROCESSING, MeetingState.FAILED,
+        store.fail, batch_id, index,
         {"error": message, "finished_at": store.utc_now(), "stage_ms": stage_ms, "audit": trail,
          "duration_ms": round((time.monotonic() - started) * 1000, 2)},
         owner=owner_id(), add_attempts=attempts,
@@ -108,8 +107,7 @@ def _fail(batch_id: str, index: int, message: str, started: float,
 
 def _fail_rest_of_batch(batch_id: str, message: str) -> None:
     """The provider rejected the key: every queued meeting would fail the same way."""
-    call_with_retry(store.bulk_transition, batch_id, (MeetingState.QUEUED,), MeetingState.FAILED,
-                    {"error": message, "finished_at": store.utc_now()})
+    call_with_retry(store.fail_queued, batch_id, {"error": message, "finished_at": store.utc_now()})
 
 
 class _Redacted:
@@ -123,17 +121,15 @@ class _Redacted:
         redacted = QueuedInput(meeting=meeting, title_digest=self.queued.title_digest,
                                redaction=note)
         call_with_retry(store.replace_item, self.batch_id, self.index, redacted)
-        call_with_retry(store.transition, self.batch_id, self.index, _PROCESSING,
-                        MeetingState.PROCESSING,
-                        {"title": meeting.title, "source_name": meeting.source_name},
-                        owner=owner_id())
+        call_with_retry(store.update_running, self.batch_id, self.index,
+                        {"title": meeting.title, "source_name": meeting.source_name}, owner_id())
         self.queued = redacted
 
     def clean(self, message: str) -> str:
         """An error of a meeting still raw may quote its text: redact the message too."""
         if self.queued.meeting.tier is not Tier.SENSITIVE or self.queued.redaction is not None:
             return message
-        from batch_core.pipeline.pii.redactor import redact_labels
+        from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
         return redact_labels(message, None, self.queued.meeting.transcript)[0]
 
 
@@ -148,7 +144,6 @@ def compact_after_sensitive(batch_id: str) -> None:
     inputs (sealed raw text, replaced by redacted text) leave the disk too."""
     try:
         if store.claim_aof_compaction(batch_id):
-            from batch_core.redis_server import compact_aof
             compact_aof()
     except Exception as exc:  # the data is safe either way; only the disk copy stays longer
         log.warning("AOF rewrite after batch %s failed: %s", batch_id, exc)
@@ -172,11 +167,10 @@ def process_meeting(batch_id: str, index: int) -> MeetingState | None:
 
 
 def _process(batch_id: str, index: int) -> MeetingState | None:
-    from batch_core.pipeline import run_pipeline
-    from batch_core.pipeline.errors import MeetingFailed, ProviderAuthError
+    from batch_core.pipeline import run_pipeline  # Presidio, SDKs: only where meetings run
 
     claimed = call_with_retry(
-        store.transition, batch_id, index, (MeetingState.QUEUED,), MeetingState.PROCESSING,
+        store.claim, batch_id, index,
         {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
          "finished_at": None, "duration_ms": None, "stage_ms": {}, "audit": None},
     )
@@ -221,7 +215,6 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         "meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
         "duration_ms": round((time.monotonic() - started) * 1000, 2),
     }
-    call_with_retry(store.transition, batch_id, index, _PROCESSING, MeetingState.COMPLETED,
-                    patch, owner=owner_id(), add_attempts=provider_attempts(record),
-                    drop_item=True)
+    call_with_retry(store.complete, batch_id, index, patch, owner_id(),
+                    add_attempts=provider_attempts(record))
     return MeetingState.COMPLETED

