@@ -8,7 +8,7 @@ CHROMIUM := /usr/bin/chromium
 
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test api worker bench chromium redis-stop clean
+.PHONY: run test lint test-under-load api worker bench chromium redis-stop clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,17 @@ run: $(STAMP)
 		--server.address 127.0.0.1 --server.port 8501 --server.headless true \
 		--browser.gatherUsageStats false
 
-test: $(STAMP) chromium
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: $(STAMP) chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite with both cores kept busy by two CPU burners (as CI's machine may be).
+test-under-load: $(STAMP) chromium
+	@burners=""; for i in 1 2; do (while :; do :; done) & burners="$$burners $$!"; done; \
+	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; kill $$burners; exit $$status
 
 api: $(STAMP)
 	$(PY) -m batch_core.api

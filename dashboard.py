@@ -17,7 +17,6 @@ from ui.tables import (
 )
 
 REFRESH_MS = 2000
-MEETING_COUNT_CAP = 1000
 
 page_setup("Home", ":material/home:")
 st.title(":material/inventory_2: Meeting batch station")
@@ -30,11 +29,7 @@ if status_value(health.get("redis")) != "ok":
     st.stop()
 info = guarded(core.engine_info)
 batches = guarded(core.list_batches, limit=50)
-# No count API yet: count by listing, capped so a huge store cannot stall the page.
-counts_by_tier = {
-    tier.value: len(guarded(core.list_meetings, tier=tier.value, limit=MEETING_COUNT_CAP))
-    for tier in Tier
-}
+counts_by_tier = guarded(core.count_meetings)
 
 active = [b for b in batches if status_value(b.get("status")) == BatchState.PROCESSING.value]
 failures = recent_failures(batches)
@@ -52,7 +47,7 @@ metrics[0].metric("Active batches", len(active))
 for column, tier in zip(metrics[1:3], Tier):
     count = counts_by_tier[tier.value]
     column.metric(f"{tier.value.capitalize()} meetings",
-                  f"{count}+" if count >= MEETING_COUNT_CAP else count)
+                  count)
 metrics[3].metric("Failed meetings (24 h)", sum(int(b.get("failed") or 0) for b in failures))
 
 st.subheader("Active batches")

@@ -104,7 +104,7 @@ def load_settings() -> Settings:
     cors = _env_str("BATCH_API_CORS_ORIGINS", "") or ""
     return Settings(
         redis_url=_env_str("REDIS_URL", None),
-        data_dir=Path(_env_str("BATCH_DATA_DIR", "data")).resolve(),
+        data_dir=Path(_env_str("BATCH_DATA_DIR", "data") or "data").resolve(),
         redis_connect_timeout=_env_float("BATCH_REDIS_TIMEOUT_SECONDS", 2.0),
         secret_key=_env_str("BATCH_SECRET_KEY", None),
         max_meetings=_env_int("BATCH_MAX_MEETINGS", 50),
@@ -112,7 +112,7 @@ def load_settings() -> Settings:
         result_ttl_seconds=_env_int("BATCH_RESULT_TTL_SECONDS", 86400),
         min_transcript_words=_env_int("BATCH_MIN_TRANSCRIPT_WORDS", 20),
         max_transcript_chars=_env_int("BATCH_MAX_TRANSCRIPT_CHARS", 500_000),
-        executor=_env_str("BATCH_EXECUTOR", "thread"),
+        executor=_env_str("BATCH_EXECUTOR", "thread") or "thread",
         lease_seconds=_env_int("BATCH_LEASE_SECONDS", 30),
         heartbeat_seconds=_env_int("BATCH_HEARTBEAT_SECONDS", 10),
         redis_retry_seconds=_env_float("BATCH_REDIS_RETRY_SECONDS", 30.0),
@@ -133,7 +133,7 @@ def load_settings() -> Settings:
         ingest_max_total_mb=_env_float("INGEST_MAX_TOTAL_MB", 100.0),
         ingest_max_ratio=_env_float("INGEST_MAX_COMPRESSION_RATIO", 200.0),
         api_token=_env_str("BATCH_API_TOKEN", None),
-        api_host=_env_str("BATCH_API_HOST", "127.0.0.1"),
+        api_host=_env_str("BATCH_API_HOST", "127.0.0.1") or "127.0.0.1",
         api_port=_env_int("BATCH_API_PORT", 8000),
         api_cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()),
         api_idempotency_ttl_seconds=_env_int("BATCH_API_IDEMPOTENCY_TTL_SECONDS", 86400),

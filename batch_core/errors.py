@@ -20,7 +20,7 @@ class MeetingFailed(Exception):
     def __init__(self, message: str, *, attempts: int = 0, retries: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        # Provider calls made before giving up, so the runner can record exact retry counts.
+        # Provider calls made before giving up, so the engine can record exact retry counts.
         self.attempts = attempts
         self.retries = retries or []  # one entry per wait between attempts (reason, seconds)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import redis
 
@@ -14,8 +14,7 @@ from batch_core import store
 from batch_core.store import client as redis_server
 from batch_core.engine import dispatch, identity, pool, state
 from batch_core.config import settings
-from batch_core.models import BatchState, MeetingIn, MeetingState, Tier
-from batch_core.errors import StorageUnavailable
+from batch_core.models import BatchState, MeetingIn, Tier
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
 from batch_core.engine.planning import plan_batch
@@ -46,7 +45,7 @@ def _new_batch_id() -> str:
     return f"batch_{uuid.uuid4().hex[:8]}"
 
 
-def submit(meetings: list[dict | MeetingIn], on_duplicate: str = "skip") -> dict[str, Any]:
+def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "skip") -> dict[str, Any]:
     """Validate and store a batch, schedule its meetings, and return at once."""
     policy = parse_policy(on_duplicate)
     check_count(meetings)
@@ -189,6 +188,18 @@ def list_meetings(tier: str | Tier | None = None, search: str | None = None,
 
     records = store.recent_records(_tiers(tier), limit, keep)
     return [_meeting_summary(r) for r in records]
+
+
+def count_meetings(tier: str | Tier | None = None) -> dict[str, int]:
+    """Stored meetings per tier ({"ordinary": n, "sensitive": m}), counted by the index."""
+    return store.count_records(_tiers(tier))
+
+
+def read_files(files: list[tuple[str, bytes]]) -> Any:
+    """Parse uploaded files (name, bytes) into transcripts: an ingest.IngestReport with
+    `parsed`, `errors` and `ignored`; one bad file never stops the others."""
+    from batch_core.ingest import load_files  # format parsers (docx, webvtt) load on first use
+    return load_files(files)
 
 
 def delete_meeting(meeting_id: str) -> bool:

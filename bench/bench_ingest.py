@@ -104,7 +104,8 @@ def bench_formats(megabytes: float) -> None:
     print("s per MB = seconds per MB of transcript text produced (uncompressed), best of 2 runs")
     print(f"{'format':<16}{'input MB':>10}{'text MB':>9}{'seconds':>9}{'s per MB':>10}{'turns':>9}")
     for label, make, name in [
-        ("teams vtt", teams_vtt, "t.vtt"), ("captions vtt", plain_captions, "c.vtt"), ("srt", srt_file, "s.srt"), ("timed txt", timed_text, "t.txt"),
+        ("teams vtt", teams_vtt, "t.vtt"), ("captions vtt", plain_captions, "c.vtt"), ("srt", srt_file, "s.srt"),
+        ("timed txt", timed_text, "t.txt"),
         ("otter txt", otter_text, "o.txt"), ("cp1252 txt", cp1252_text, "c.txt"), ("markdown", markdown, "m.md"),
         ("prose txt", prose, "p.txt"), ("docx", teams_docx, "d.docx"), ("zip of 20 txt", zip_of_texts, "z.zip"),
     ]:

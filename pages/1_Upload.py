@@ -7,7 +7,6 @@ import streamlit as st
 
 import batch_core as core
 from batch_core.config import settings
-from batch_core.ingest import load_files
 from batch_core.models import DuplicatePolicy, Tier
 from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, storage_down
 from ui.format import escape_markdown
@@ -52,7 +51,7 @@ def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
     inputs = [(f.name, f.getvalue()) for f in files]
     if pasted.strip():
         inputs.append((PASTED_NAME, pasted.encode("utf-8")))
-    report = load_files(inputs)
+    report = core.read_files(inputs)
     st.session_state["upload_report"] = (signature, report)
     return signature, report
 

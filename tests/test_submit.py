@@ -165,3 +165,10 @@ def test_sensitive_input_is_not_kept_once_processed(redis_url):
     for key in client.scan_iter("*"):
         if client.type(key) == "string":
             assert "maria.k@example.com" not in client.get(key)
+
+
+def test_meetings_are_counted_per_tier_from_the_index(make_meeting):
+    batch = batch_core.submit([make_meeting("A"), make_meeting("B"), make_meeting("C", tier="sensitive")])
+    assert batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)["completed"] == 3
+    assert batch_core.count_meetings() == {"ordinary": 2, "sensitive": 1}
+    assert batch_core.count_meetings("sensitive") == {"sensitive": 1}

@@ -50,16 +50,9 @@ def remaining(batch: dict) -> int:
 
 
 def throughput_per_min(batch: dict, now: datetime | None = None) -> float | None:
-    """Meetings finished per minute; the engine's figure when it gives one."""
+    """Meetings finished per minute, as the engine's get() computes it (None when unknown)."""
     given = batch.get("throughput_per_min")
-    if given not in (None, ""):
-        return float(given)
-    counts = status_counts(batch)
-    finished = sum(counts[s.value] for s in MeetingState if s.terminal)
-    elapsed = elapsed_seconds(batch.get("submitted_at"), batch.get("finished_at"), now)
-    if not finished or not elapsed:
-        return None
-    return finished / (elapsed / 60.0)
+    return float(given) if given not in (None, "") else None
 
 
 def eta_seconds(batch: dict, now: datetime | None = None) -> float | None:
@@ -166,12 +159,13 @@ def throughput_series(rows: Iterable[dict], submitted_at: object) -> pd.DataFram
             continue
         points.append((finished, state))
     points.sort(key=lambda p: p[0])
-    if start is None and points:
-        start = points[0][0]
-    records = [{"Seconds": 0.0, "Finished": 0, "Status": ""}] if points else []
+    if not points:
+        return pd.DataFrame.from_records([], columns=["Seconds", "Finished", "Status"])
+    origin = start or points[0][0]
+    records = [{"Seconds": 0.0, "Finished": 0, "Status": ""}]
     for count, (finished, state) in enumerate(points, start=1):
         records.append({
-            "Seconds": round(max(0.0, (finished - start).total_seconds()), 2),
+            "Seconds": round(max(0.0, (finished - origin).total_seconds()), 2),
             "Finished": count,
             "Status": state,
         })

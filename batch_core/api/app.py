@@ -6,6 +6,8 @@ reads, so they show up there live.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import logging
 
 from fastapi import Depends, FastAPI, Request
@@ -25,7 +27,7 @@ from batch_core.config import settings
 log = logging.getLogger("batch_core.api")
 
 # Declared on every protected route; the 422 replaces FastAPI's default validation body.
-COMMON_ERRORS = {
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "Missing or wrong bearer token."},
     413: {"model": ErrorBody, "description": "Request body over the size cap."},
     422: {"model": ErrorBody, "description": "Invalid request; `errors` names each field."},

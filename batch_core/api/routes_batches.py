@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Iterator
+from typing import Annotated, Any, Iterator
 
 from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -22,8 +22,8 @@ IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="Same key within 24 h returns the same batch."),
 ]
-NOT_FOUND = {404: {"model": ErrorBody, "description": "Unknown or expired batch."}}
-SUBMIT_ERRORS = {
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "Unknown or expired batch."}}
+SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Too many meetings, or no usable input."},
     409: {"model": ErrorBody, "description": "Same Idempotency-Key still in flight."},
 }
@@ -124,7 +124,7 @@ def get_batch(batch_id: str) -> dict:
     return _existing(batch_id)
 
 
-STATE_CONFLICT = {**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not allowed now."}}
+STATE_CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not allowed now."}}
 
 
 @router.post("/{batch_id}/cancel", response_model=BatchSummary, responses=STATE_CONFLICT,

@@ -106,10 +106,8 @@ def prepare(read: ReadFiles, tier: Tier, titles: dict[str, str]) -> PreparedUplo
     prepared.ignored = [member.model_dump() for member in report.ignored]
     for parsed in report.parsed:
         title = titles.get(parsed.name) or parsed.title
-        prepared.meetings.append(MeetingIn(
-            title=title or parsed.name, tier=tier, transcript=parsed.text,
-            meeting_date=parsed.meeting_date, source_name=parsed.name,
-        ))
+        prepared.meetings.append(MeetingIn.model_validate(
+            {**parsed.as_meeting(tier), "title": title or parsed.name}))
         prepared.files.append({
             "name": parsed.name, "title": title or parsed.name, "format": parsed.format,
             "word_count": parsed.word_count, "speakers": list(parsed.speakers or []),

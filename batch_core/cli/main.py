@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import batch_core
+from batch_core.cli import worker as worker_cli
 from batch_core.config import settings
 from batch_core.engine import pool as runner
 from batch_core.store import client as redis_server
@@ -26,53 +27,8 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def collect_files(paths: list[str]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """(name, bytes) for every file under the paths, and plain-words problems with the paths."""
-    files: list[tuple[str, bytes]] = []
-    problems: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and not any(part.startswith(".") for part in
-                                                      p.relative_to(path).parts))
-            if not found:
-                problems.append(f"{raw}: the folder has no files")
-            candidates = found
-        elif path.is_file():
-            candidates = [path]
-        else:
-            problems.append(f"{raw}: no such file or folder")
-            continue
-        for file in candidates:
-            try:
-                files.append((file.name, file.read_bytes()))
-            except OSError as exc:
-                problems.append(f"{file}: cannot be read ({exc.strerror or exc})")
-    return files, problems
-
-
-def _meetings_from_text_files(files: list[tuple[str, bytes]], tier: str
-                              ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Fallback while the ingest package has no load_files: plain UTF-8 .txt/.md files."""
-    meetings, errors = [], []
-    for name, data in files:
-        if Path(name).suffix.lower() not in (".txt", ".md"):
-            errors.append(f"{name}: only .txt and .md files can be read by this build")
-            continue
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            errors.append(f"{name}: not UTF-8 text")
-            continue
-        meetings.append({"title": Path(name).stem.replace("_", " "), "tier": tier,
-                         "transcript": text, "source_name": name})
-    return meetings, errors
-
-
 def _report_to_meetings(report: Any, tier: str) -> tuple[list[dict[str, Any]], list[str]]:
-    meetings = [{"title": p.title, "tier": tier, "transcript": p.text,
-                 "meeting_date": p.meeting_date, "source_name": p.name} for p in report.parsed]
+    meetings = [p.as_meeting(tier) for p in report.parsed]
     errors = [f"{e.name}: {e.reason}" for e in report.errors]
     for member in getattr(report, "ignored", []) or []:
         _err(f"note: ignored {getattr(member, 'name', member)}: {getattr(member, 'reason', '')}")
@@ -81,20 +37,8 @@ def _report_to_meetings(report: Any, tier: str) -> tuple[list[dict[str, Any]], l
 
 def paths_to_meetings(paths: list[str], tier: str) -> tuple[list[dict[str, Any]], list[str]]:
     """Meetings from files, folders and zips (via the ingest package), plus per-file errors."""
-    try:
-        from batch_core.ingest import load_paths  # format parsers load on first use
-    except ImportError:
-        load_paths = None
-    if load_paths is not None:
-        return _report_to_meetings(load_paths(paths), tier)
-    files, problems = collect_files(paths)
-    try:
-        from batch_core.ingest import load_files  # format parsers load on first use
-    except ImportError:
-        meetings, errors = _meetings_from_text_files(files, tier)
-    else:
-        meetings, errors = _report_to_meetings(load_files(files), tier)
-    return meetings, problems + errors
+    from batch_core.ingest import load_paths  # format parsers load on first use
+    return _report_to_meetings(load_paths(paths), tier)
 
 
 def _progress_line(batch: dict[str, Any]) -> str:
@@ -291,14 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     redis_cmd.add_argument("action", choices=["stop"])
     redis_cmd.set_defaults(func=cmd_redis)
 
-    try:
-        from batch_core.cli import worker as worker_cli  # RQ only for the worker command
-    except ImportError:
-        worker_cli = None
-    if worker_cli is not None:
-        worker = sub.add_parser("worker", help="run RQ workers (BATCH_EXECUTOR=rq)")
-        worker_cli.add_arguments(worker)
-        worker.set_defaults(func=worker_cli.run)
+    worker = sub.add_parser("worker", help="run RQ workers (BATCH_EXECUTOR=rq)")
+    worker_cli.add_arguments(worker)
+    worker.set_defaults(func=worker_cli.run)
     return parser
 
 

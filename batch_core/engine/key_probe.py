@@ -3,7 +3,7 @@
 Until a key has been used successfully in this process, only one meeting at a time may start its
 provider call (the probe); the others wait at the extract stage. If the provider rejects the key,
 the waiting meetings of the same batch fail at once with the same message and without a call of
-their own, and the runner fails the rest of the batch. Any other outcome of the probe (success,
+their own, and processing.py fails the rest of the batch. Any other outcome of the probe (success,
 or a fault that is not about the key) opens the gate for good, so only a process's first call
 per key is serialised.
 """

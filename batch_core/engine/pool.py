@@ -3,13 +3,12 @@
 One ThreadPoolExecutor (BATCH_MAX_WORKERS threads) serves all batches of the process, so
 concurrent batches never exceed the configured concurrency toward the provider. Redis is the
 source of truth for what is left to do: a task only names (batch_id, index) and claims the
-meeting atomically before running it (see worker.py).
+meeting atomically before running it (see processing.py).
 """
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 

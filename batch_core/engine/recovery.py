@@ -1,7 +1,7 @@
 """Finish what a dead process or a lost Redis left behind.
 
-Run from the runner's heartbeat loop every BATCH_HEARTBEAT_SECONDS, next to the adoption of
-batches whose owner died (runner.Runner.resume_orphans):
+Run from the pool's heartbeat loop every BATCH_HEARTBEAT_SECONDS, next to the adoption of
+batches whose owner died (pool.Runner.resume_orphans):
 
 - Settle after a storage loss: when a worker gave up because Redis stayed down longer than
   BATCH_REDIS_RETRY_SECONDS, its batch is remembered here. Once Redis answers again, meetings whose
@@ -120,9 +120,9 @@ def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
 # ---------------------------------------------------------------- the periodic loop
 
 def scan(runner: "Runner") -> ScanReport:
-    """One pass (from the runner's heartbeat loop): settle batches hit by a storage loss, then
+    """One pass (from the pool's heartbeat loop): settle batches hit by a storage loss, then
     re-queue our own meetings that no task will finish. Adoption of other processes' batches is
-    runner.Runner.resume_orphans."""
+    pool.Runner.resume_orphans."""
 
     report = ScanReport()
     for batch_id in sorted(tracker.lost()):

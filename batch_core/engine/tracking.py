@@ -78,7 +78,7 @@ tracker = _Tracker()
 
 
 def run_tracked(batch_id: str, index: int) -> MeetingState | None:
-    """The task the runner schedules: process_meeting, remembering a storage loss for its batch.
+    """The task the pool schedules: process_meeting, remembering a storage loss for its batch.
 
     The runner calls tracker.scheduled(batch_id, index) when it queues this task.
     """

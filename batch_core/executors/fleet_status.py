@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rq import Worker
+from rq.worker import BaseWorker
 from rq.registry import StartedJobRegistry
 
 from batch_core.config import settings
@@ -19,7 +20,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _worker_row(worker: Worker, now: datetime, stale_after: float) -> dict[str, Any]:
+def _worker_row(worker: BaseWorker, now: datetime, stale_after: float) -> dict[str, Any]:
     job = None
     try:
         job = worker.get_current_job()

@@ -57,7 +57,6 @@ def on_job_failure(job, connection, exc_type, exc_value, traceback) -> None:
     (AbandonedJobError). With retries left, the meeting goes back to queued (RQ then re-runs the
     job); without, it is failed for good so its batch can finish."""
     from batch_core import store
-    from batch_core.models import MeetingState
 
     batch_id, index = job.args[0], int(job.args[1])
     if (job.retries_left or 0) > 0:

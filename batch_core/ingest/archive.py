@@ -41,10 +41,10 @@ def _declared_entries(data: bytes) -> int | None:
     zipfile builds one object per entry when it opens an archive; a huge listing is refused first.
     """
     try:
-        record = zipfile._EndRecData(io.BytesIO(data))  # noqa: SLF001 - stable since Python 2
+        record = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]  # stable since Python 2
     except (OSError, ValueError, AttributeError):
         return None
-    return record[zipfile._ECD_ENTRIES_TOTAL] if record else None  # noqa: SLF001
+    return record[zipfile._ECD_ENTRIES_TOTAL] if record else None  # type: ignore[attr-defined]
 
 
 def _too_many(count: int, limits: Limits) -> str:

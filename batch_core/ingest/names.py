@@ -13,7 +13,7 @@ def strip_controls(text: str) -> str:
 
 def sanitise_member_name(raw: str) -> str:
     """`../../etc/passwd` -> `etc/passwd`, `/abs/x.vtt` -> `abs/x.vtt`, `C:\\\\x.txt` -> `x.txt`."""
-    parts = []
+    parts: list[str] = []
     for part in strip_controls(raw).replace("\\", "/").split("/"):
         part = part.strip()
         if part in ("", ".", ".."):

@@ -80,7 +80,7 @@ def split_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
     return found, index
 
 
-def _header_match(line: str) -> tuple[str, float] | None:
+def _header_match(line: str) -> tuple[str, float | None] | None:
     """`Alice Smith  0:03` -> ("Alice Smith", 3.0)."""
     if len(line) > _MAX_HEADER_CHARS:
         return None
@@ -158,7 +158,8 @@ def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> 
     if timed:
         start, rest = parse_clock(timed.group("time")), timed.group("rest")
         labelled = split_prefix(rest)
-        out.open(*(labelled or (None, rest)), start=start)
+        speaker, text = labelled if labelled else (None, rest)
+        out.open(speaker, text, start=start)
         return 0
     if (labelled := split_prefix(line)):
         out.open(*labelled, anchored=out.pending_start is not None)
@@ -175,7 +176,7 @@ def starts_turn(line: str) -> bool:
     if (bare := _BARE_TIME.match(line)) and split_prefix(bare.group("rest")):
         return True
     labelled = split_prefix(line)
-    return bool(labelled) and labelled[0].lower() not in METADATA_KEYS
+    return labelled is not None and labelled[0].lower() not in METADATA_KEYS
 
 
 def parse_plain(text: str) -> list[Turn]:

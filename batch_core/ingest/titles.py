@@ -33,12 +33,12 @@ def title_from_name(name: str) -> tuple[str, str | None]:
     stem = _EXTENSION.sub("", name)
     date = None
     match = _ZOOM_STAMP.match(stem) or _LEADING_DATE.match(stem)
-    if (date := _valid_date(match)):
+    if match and (date := _valid_date(match)):
         stem = stem[match.end():]
     else:
-        match = _ISO_DATE_ANYWHERE.search(stem)
-        if (date := _valid_date(match)):
-            stem = stem[:match.start()] + " " + stem[match.end():]
+        found = _ISO_DATE_ANYWHERE.search(stem)
+        if found and (date := _valid_date(found)):
+            stem = stem[:found.start()] + " " + stem[found.end():]
     title = _SEPARATORS.sub(" ", stem).strip(" ,;:")[:200].strip()
     if not title:
         title = f"Meeting {date}" if date else UNTITLED

@@ -62,7 +62,8 @@ def duration_of(turns: list[Turn]) -> float | None:
     starts = [t.start for t in turns if t.start is not None]
     if not starts:
         return None
-    last = max((t.end if t.end is not None else t.start) for t in turns if t.start is not None or t.end is not None)
+    ends = [t.end if t.end is not None else t.start for t in turns]
+    last = max(e for e in ends if e is not None)
     return round(max(last - min(starts), 0.0), 3)
 
 

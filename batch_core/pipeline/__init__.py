@@ -1,6 +1,6 @@
 """The single-meeting pipeline: parse -> (sensitive) redact -> extract -> sentiment.
 
-Pure compute plus provider calls; the runner stores the record (and reports the STORE stage).
+Pure compute plus provider calls; engine/processing.py stores the record (and reports the STORE stage).
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
 
     A sensitive meeting whose `redaction` is given was redacted by an earlier attempt: its
     input is already the redacted text, and the redact step only reports what was found then.
-    `on_redacted` receives the redacted input as soon as it exists (the runner stores it in
+    `on_redacted` receives the redacted input as soon as it exists (engine/processing.py stores it in
     place of the sealed raw input)."""
     config = settings()
     audit: list[AuditEntry] = []

@@ -118,7 +118,7 @@ def _real_url(found: str) -> bool:
     if "://" in found or found.lower().startswith("www."):
         return True
     match = _BARE_HOST.match(found)
-    return bool(match) and match.group("tld") in _SPOKEN_TLDS
+    return match is not None and match.group("tld") in _SPOKEN_TLDS
 
 
 # Every Presidio recognizer we use needs one of these: "@" (e-mail), a scheme, "www." or a dotted

@@ -99,7 +99,7 @@ class ProviderRetry:
             fault = _fault(state)
             log.waits.append({"after_attempt": state.attempt_number, "reason": str(fault),
                               "retry_after": fault.retry_after if fault else None,
-                              "wait_seconds": round(state.next_action.sleep, 3)})
+                              "wait_seconds": round(state.next_action.sleep if state.next_action else 0.0, 3)})
 
         retrying = Retrying(retry=should_retry, stop=should_stop, wait=wait,
                             before_sleep=record_wait, reraise=True)

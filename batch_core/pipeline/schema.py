@@ -39,7 +39,7 @@ def _strict(node: Any) -> Any:
         return node
     if "minimum" in node and "maximum" in node and "description" not in node:
         node = {**node, "description": f"a number from {node['minimum']} to {node['maximum']}"}
-    strict = {}
+    strict: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("title", "default", *_VALIDATION_ONLY):
             continue

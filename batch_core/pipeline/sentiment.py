@@ -40,7 +40,7 @@ def label_for(score: float) -> str:
 
 
 def _pieces(text: str) -> list[str]:
-    pieces = []
+    pieces: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         words = sentence.split()
         pieces.extend(" ".join(words[i:i + PIECE_WORDS]) for i in range(0, len(words), PIECE_WORDS))

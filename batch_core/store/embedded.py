@@ -13,7 +13,6 @@ import os
 import secrets
 import socket
 import subprocess
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,8 +79,8 @@ def _owned_by_us(url: str) -> bool:
     """True if a server answers at url and keeps its data in our folder."""
     client = _probe(url)
     try:
-        reported = client.config_get("dir").get("dir", "")
-        return Path(reported).resolve() == server_dir()
+        reported = client.config_get("dir").get("dir") or ""
+        return bool(reported) and Path(reported).resolve() == server_dir()
     except redis.RedisError:
         return False
     finally:

@@ -73,6 +73,16 @@ def ids_with_title_digest(tier: str, digest: str) -> list[str]:
 
 
 @storage
+def count_records(tiers: Iterable[Tier]) -> dict[str, int]:
+    """Stored meetings per tier, from the index (ZCARD), never by reading records."""
+    pipe = get_client().pipeline(transaction=False)
+    names = [tier.value for tier in tiers]
+    for name in names:
+        pipe.zcard(meetings_key(name))
+    return dict(zip(names, (int(n) for n in pipe.execute())))
+
+
+@storage
 def recent_records(tiers: Iterable[Tier], limit: int,
                    keep: Callable[[dict[str, Any]], bool] = lambda record: True,
                    ) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Ride out short Redis outages: retry storage calls with backoff for a bounded window.
 
-A redis-server restart or a network blip should not fail a batch, so the runner wraps every
+A redis-server restart or a network blip should not fail a batch, so the engine wraps every
 state write in `call_with_retry`. The window is `BATCH_REDIS_RETRY_SECONDS` (default 30 s). Once
 a call has used up the whole window the process remembers that storage is down, so later calls
 fail at once instead of each waiting another window; the first call that gets through clears it.

@@ -1,6 +1,6 @@
 """Lua scripts that change a batch's rows and counters in one atomic step.
 
-Every script gets KEYS = [batch hash, results hash, items hash]; key names live in store.py.
+Every script gets KEYS = [batch hash, results hash, items hash]; key names live in store/keys.py.
 A row's status and the batch's per-state counters always change together, and the batch is
 finalised (status, finished_at, TTL on all three keys) by the same script that makes its last
 meeting terminal, so no reader ever sees counts that disagree with the results list.

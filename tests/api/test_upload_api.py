@@ -165,7 +165,6 @@ def test_upload_yielding_more_meetings_than_the_limit_is_400(client, monkeypatch
 
 
 def test_a_sensitive_upload_answer_and_its_replay_cache_name_no_one(client):
-    from batch_core import store
 
     vtt = VTT.replace(b"Alice", b"Ingrid Solberg").replace(b"Bob", b"Kwame Mensah")
     files = [("files", ("hr_ingrid_solberg.vtt", vtt, "text/vtt")),

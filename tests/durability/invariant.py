@@ -7,7 +7,7 @@ For every batch:
   for it; no other record claims to come from that batch (no orphan left by an interrupted run);
 - without allow_duplicates, no two stored records of the batch share a normalised (title, tier).
 
-Batches and records are read with store.py's read functions (the same data get() returns, but
+Batches and records are read with store/'s read functions (the same data get() returns, but
 without starting a runner: a checker must not adopt the batches it inspects). Only the scan for
 records that name a batch reads Redis directly, because no store call lists records by batch.
 """
@@ -54,6 +54,13 @@ def records_by_batch(client: redis.Redis) -> dict[str, list[dict]]:
 
 def batch_violations(batch: dict, batch_records: list[dict]) -> list[str]:
     """Plain-words list of what is wrong with one batch (empty when it is sound)."""
+    problems = _count_violations(batch)
+    problems += _record_violations(batch, batch_records)
+    return problems
+
+
+def _count_violations(batch: dict) -> list[str]:
+    """Rows, counters and the batch status agree."""
     bid = batch["batch_id"]
     problems: list[str] = []
     rows = batch.get("results") or []
@@ -76,7 +83,15 @@ def batch_violations(batch: dict, batch_records: list[dict]) -> list[str]:
         terminal_sum = sum(by_state[s] for s in MeetingState if s.terminal)
         if terminal_sum != batch["total"]:
             problems.append(f"{bid}: total {batch['total']} != {terminal_sum} terminal rows")
+    return problems
 
+
+def _record_violations(batch: dict, batch_records: list[dict]) -> list[str]:
+    """Every completed row has exactly its one record, and no record is orphaned."""
+    bid = batch["batch_id"]
+    problems: list[str] = []
+    rows = batch.get("results") or []
+    status = BatchState(batch["status"])
     records = {rec["meeting_id"]: rec for rec in batch_records}
     stored_twice = [mid for mid, n in Counter(rec["meeting_id"] for rec in batch_records).items() if n > 1]
     if stored_twice:

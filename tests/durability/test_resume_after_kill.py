@@ -2,7 +2,7 @@
 
 Real processes and servers: the module's own redis-server, a fake OpenAI-compatible provider on
 127.0.0.1 (in this test process), and `python -m batch_core submit ... --wait` subprocesses.
-This process only reads through store.py, so it never starts a runner that could adopt the batch
+This process only reads through store/, so it never starts a runner that could adopt the batch
 itself.
 """
 from __future__ import annotations
@@ -59,7 +59,10 @@ def test_killed_batch_is_resumed_by_the_next_app_process(own_redis, fake_llm, tm
                 return None
             batch = read_batch(ids[0])
             stuck = next(r for r in batch["results"] if r["title"] == STUCK)
-            return batch if batch["completed"] >= 5 and stuck["status"] == "processing" else None
+            # "processing" starts at the claim, before the provider call: kill only once the
+            # stuck call has reached the provider, or the victim may die before making it.
+            return batch if (batch["completed"] >= 5 and stuck["status"] == "processing"
+                             and STUCK in first_calls) else None
 
         wait_for(midway, 90, "the batch to be midway")
         os.killpg(victim.pid, signal.SIGKILL)

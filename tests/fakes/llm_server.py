@@ -128,7 +128,7 @@ def random_faults(rates: dict[str, float], seed: int = 0, retry_after: float = 0
                 return {"429": lambda: FakeResponse.rate_limited(retry_after),
                         "malformed": FakeResponse.malformed_json, "reset": FakeResponse.connection_reset,
                         "slow": lambda: FakeResponse.slow(slow_delay)}.get(
-                    name, lambda: FakeResponse.error(int(name)))()
+                    name, lambda status=int(name) if name.isdigit() else 500: FakeResponse.error(status))()
             roll -= rate
         return None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import redis
-from rq.job import Job
 
 import batch_core
 from batch_core.executors import rq_queue

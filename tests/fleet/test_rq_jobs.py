@@ -7,7 +7,6 @@ from batch_core.store.client import get_client
 import batch_core
 from batch_core import store
 from batch_core.executors import rq_jobs, rq_queue
-from batch_core.models import MeetingState
 from tests.test_submit import TRANSCRIPT
 
 

@@ -233,7 +233,8 @@ class NameFinder:
 
     def _candidates(self, text: str, title_case: bool) -> list[tuple[int, int]]:
         tokens = _tokens(text)
-        found, i = [], 0
+        found: list[tuple[int, int]] = []
+        i = 0
         while i < len(tokens):
             token = tokens[i]
             low, accepted = token.low, False

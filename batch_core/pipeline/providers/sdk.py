@@ -34,7 +34,8 @@ def sdk_fault(exc: Exception) -> ProviderFault:
 def _provider_message(body: object) -> str | None:
     """The provider's own sentence from an error body ({"error": {"message"}} or {"message"})."""
     if isinstance(body, dict):
-        inner = body.get("error") if isinstance(body.get("error"), dict) else body
+        error = body.get("error")
+        inner = error if isinstance(error, dict) else body
         message = inner.get("message")
         return str(message) if message else None
     return None

@@ -85,7 +85,7 @@ _NOT_NAMES = {"I", "We", "You", "They", "He", "She", "It", "This", "That", "So",
               "Okay", "Ok", "Yes", "Yeah", "Sure", "Great", "Good", "Someone", "Somebody", "Everyone",
               "Anyone", "Nobody", "Who", "What", "Why", "How", "When", "Where", "Which", "Maybe",
               "Please", "Right", "Well", "Fine", "Thanks", "Thank", "Alright", "Cool", "Perfect",
-              "Next", "Let", "The", "Our", "My", "Your", "Their", "Then", "Now", "Because"}
+              "Next", "Let", "The", "Our", "My", "Your", "Their", "Now", "Because"}
 
 
 class OwnerResolver:
@@ -156,8 +156,9 @@ def _next_reply(sentence: Sentence, turns: list[Turn]) -> Turn | None:
     return None
 
 
-def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> ActionItem | None:
-    text = strip_filler(s.text)
+def _named_owner(text: str, owners: OwnerResolver) -> ActionItem | None:
+    """Work given to someone by name or role: "action for Ana: …", "Maria, can you …",
+    "the Industrial Designer is gonna work on …"."""
     match = _EXPLICIT.search(text)
     if match:
         return _item(match.group("task"), owners.resolve(match.group("name")), text)
@@ -169,6 +170,14 @@ def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> Ac
         match = pattern.search(text)
         if match and owners.known(match.group("name")):
             return _item(match.group("task"), owners.known(match.group("name")), text)
+    return None
+
+
+def _match_sentence(s: Sentence, turns: list[Turn], owners: OwnerResolver) -> ActionItem | None:
+    text = strip_filler(s.text)
+    named = _named_owner(text, owners)
+    if named is not None:
+        return named
     match = _YOU_ASSIGNED.search(text)
     if match and not text.endswith("?"):
         reply = _next_reply(s, turns)
@@ -227,7 +236,7 @@ def _merge(original: ActionItem, follow_up: ActionItem) -> ActionItem:
         task = follow_up.task
     return original.model_copy(update={
         "task": task, "deadline": original.deadline or follow_up.deadline,
-        "priority": max(original.priority, follow_up.priority, key=_PRIORITY_RANK.get)})
+        "priority": max(original.priority, follow_up.priority, key=lambda p: _PRIORITY_RANK[p])})
 
 
 # "…take minutes, and then I'll send them" / "…design and the Marketing Expert is going to…":

@@ -64,7 +64,7 @@ def _topic_word(word: str) -> bool:
 
 
 def _phrases(text: str) -> list[tuple[str, ...]]:
-    found = []
+    found: list[tuple[str, ...]] = []
     for chunk in _CHUNK.split(_PLACEHOLDER.sub(" , ", text)):
         words = _WORD.findall(chunk.lower())
         content = [_content(w) for w in words]
@@ -121,8 +121,8 @@ def keyphrase_topics(turns: list[Turn], limit: int = 10) -> list[KeyTopic]:
                     speakers[gram].append(turn.speaker)
     # forms[w] counts every non-acronym use, capitalised ones included
     names = {w for w, capitalised in named.items() if w in given and 2 * capitalised > forms[w]}
-    words = sum(len(turn.text.split()) for turn in turns)
-    least = {size: max(2, round(n * min(1.0, words / 3000))) for size, n in MIN_COUNT.items()}
+    total_words = sum(len(turn.text.split()) for turn in turns)
+    least = {size: max(2, round(n * min(1.0, total_words / 3000))) for size, n in MIN_COUNT.items()}
     scored = []
     for gram, count in counts.items():
         if count < least[len(gram)] or len(spread[gram]) < 2 or names & set(gram):

@@ -14,7 +14,7 @@ import batch_core
 from batch_core.store import client as redis_server
 from batch_core.config import reload_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _servers_using(directory: Path) -> list[int]:

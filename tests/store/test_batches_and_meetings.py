@@ -1,4 +1,4 @@
-"""store.py on a real redis-server: atomic row transitions, snapshots, TTLs and meeting indexes."""
+"""store/ on a real redis-server: atomic row transitions, snapshots, TTLs and meeting indexes."""
 from __future__ import annotations
 
 import threading

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from batch_core.store.client import get_client
 import batch_core
-from batch_core import store
 from tests.pipeline.test_redaction import PLANTED
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def _every_value_in_redis() -> str:

@@ -11,7 +11,7 @@ import batch_core
 from batch_core.cli import main
 from tests.conftest import MEETING_TRANSCRIPT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _write(folder: Path, count: int, prefix: str = "meeting") -> Path:

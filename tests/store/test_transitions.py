@@ -9,7 +9,7 @@ from batch_core import store
 from batch_core.models import TRANSITIONS, BatchEffect, BatchState, MeetingState
 from batch_core.store import scripts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATES = {s.value for s in MeetingState} | {s.value for s in BatchState}
 
 
