@@ -6,7 +6,7 @@ from typing import Any, Callable, TypeVar
 import streamlit as st
 
 import batch_core as core
-from ui.format import BADGE_COLOURS, STATUS_ICONS, escape_markdown, status_value
+from ui.format import BADGE_COLOURS, STATUS_ICONS, status_value
 
 T = TypeVar("T")
 
@@ -60,20 +60,10 @@ def guarded(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise  # st.stop() raises; this keeps type checkers honest
 
 
-def status_badge(status: object, label: str | None = None) -> None:
-    value = status_value(status)
-    st.badge(label or value, icon=None, color=BADGE_COLOURS.get(value, "gray"))  # type: ignore[arg-type]
-
-
 def status_markdown(status: object) -> str:
     """Coloured status text for st.markdown (status values are ours, never user text)."""
     value = status_value(status)
     return f"{STATUS_ICONS.get(value, '')} :{BADGE_COLOURS.get(value, 'gray')}[**{value}**]"
-
-
-def safe_markdown(text: object, prefix: str = "", suffix: str = "") -> None:
-    """Markdown with user text escaped; prefix/suffix are ours and may carry formatting."""
-    st.markdown(f"{prefix}{escape_markdown(text)}{suffix}")
 
 
 def flash(message: str) -> None:
