@@ -21,6 +21,7 @@ from tests.durability.conftest import child_env
 from tests.durability.invariant import all_batch_ids, read_batch
 from tests.fakes.llm_server import FakeResponse
 from tests.pipeline.pii_corpus import SPEAKERS, build
+from tests.redis_scan import every_value
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,26 +39,6 @@ def _meetings() -> list[dict]:
     return [{"title": m.title, "tier": "sensitive", "transcript": m.transcript,
              "source_name": f"case_{m.title.split(': ')[1].lower().replace(' ', '_')}.txt"}
             for m in build()]
-
-
-def _everything_in_redis(client) -> str:
-    parts = []
-    for key in client.scan_iter("*"):
-        parts.append(key)
-        kind = client.type(key)
-        if kind == "string":
-            parts.append(client.get(key))
-        elif kind == "hash":
-            parts.extend(f"{k}={v}" for k, v in client.hgetall(key).items())
-        elif kind == "set":
-            parts.extend(client.smembers(key))
-        elif kind == "zset":
-            parts.extend(client.zrange(key, 0, -1))
-        elif kind == "list":
-            parts.extend(client.lrange(key, 0, -1))
-        elif kind == "stream":
-            parts.extend(json.dumps(entry) for entry in client.xrange(key))
-    return "\n".join(str(p) for p in parts)
 
 
 def _files_of(folder: Path) -> str:
@@ -137,7 +118,7 @@ def test_completed_failed_canceled_and_killed_batches_leave_nothing_raw(
     own_redis.execute_command("SAVE")  # an RDB snapshot of everything, to scan it too
 
     _assert_nowhere("a provider request", fake_llm.all_request_text())
-    _assert_nowhere("Redis", _everything_in_redis(own_redis))
+    _assert_nowhere("Redis", every_value(own_redis))
     _assert_nowhere("the Redis data dir (AOF/RDB)", _files_of(Path(redis_proc.data_dir)))
     _assert_nowhere("this process's logs", caplog.text)
     _assert_nowhere("the killed CLI's output", log.read_text(encoding="utf-8", errors="replace"))

@@ -7,28 +7,9 @@ from pathlib import Path
 from batch_core.store.client import get_client
 import batch_core
 from tests.pipeline.test_redaction import PLANTED
+from tests.redis_scan import every_value
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-
-
-def _every_value_in_redis() -> str:
-    """All keys and values of every type, as one string to search."""
-    client = get_client()
-    parts = []
-    for key in client.scan_iter("*"):
-        parts.append(key)
-        kind = client.type(key)
-        if kind == "string":
-            parts.append(client.get(key))
-        elif kind == "hash":
-            parts.extend(f"{k}={v}" for k, v in client.hgetall(key).items())
-        elif kind == "set":
-            parts.extend(client.smembers(key))
-        elif kind == "zset":
-            parts.extend(client.zrange(key, 0, -1))
-        elif kind == "list":
-            parts.extend(client.lrange(key, 0, -1))
-    return "\n".join(parts)
 
 
 def test_planted_pii_is_nowhere_in_requests_or_redis(llm_server):
@@ -39,7 +20,7 @@ def test_planted_pii_is_nowhere_in_requests_or_redis(llm_server):
     batch = batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
     assert (batch["completed"], batch["failed"]) == (len(PLANTED), 0)
     sent = llm_server.all_request_text()
-    stored = _every_value_in_redis()
+    stored = every_value(get_client())
     assert "SPEAKER_1" in stored  # the redacted transcripts are there
     for secrets in PLANTED.values():
         for secret in secrets:

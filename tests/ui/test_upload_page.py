@@ -177,3 +177,14 @@ def test_pasted_transcript_becomes_one_meeting_with_its_title():
     batch = core.wait(core.list_batches()[0]["batch_id"], timeout=120, poll=0.1)
     assert [row["title"] for row in batch["results"]] == ["Pasted planning call"]
     assert batch["completed"] == 1
+
+
+def test_the_sensitive_tier_says_what_it_detects_and_what_it_does_not():
+    at = open_page(PAGE)
+    assert not [e for e in at.expander if "sensitive tier detects" in e.label]
+    at.radio(key="upload_tier").set_value("sensitive").run()
+    assert_clean(at)
+    (expander,) = [e for e in at.expander if "sensitive tier detects" in e.label]
+    shown = " ".join(m.value for m in expander.markdown)
+    assert "national ids checked by their rules" in shown and "Not detected" in shown
+    assert "organisations" in shown
