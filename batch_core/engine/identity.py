@@ -23,5 +23,21 @@ def owner_id() -> str:
     return OWNER
 
 
+def owner_is_gone(owner: str) -> bool:
+    """True when `owner` ran on this host and its process no longer exists: its batches need
+    not wait for the lease to run out. Owners on other hosts: unknown, so False."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def lease_deadline() -> float:
     return time.time() + settings().lease_seconds

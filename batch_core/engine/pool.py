@@ -15,7 +15,7 @@ from typing import Iterable
 from batch_core import store
 from batch_core.config import settings
 from batch_core.engine import recovery
-from batch_core.engine.identity import lease_deadline, owner_id
+from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
 from batch_core.engine.tracking import run_tracked, tracker
 
@@ -106,7 +106,8 @@ class Runner:
             log.warning("looking for batches to resume failed: %s", exc)
 
     def resume_orphans(self) -> list[str]:
-        """Adopt batches whose owner stopped renewing its lease and run what is left of them.
+        """Adopt batches whose owner stopped renewing its lease, or whose owner process on this
+        host is gone (no need to wait out its lease), and run what is left of them.
 
         Their interrupted meetings go back to the queue; completed, failed, skipped and canceled
         ones never run again. Returns the adopted batch ids.
@@ -117,8 +118,9 @@ class Runner:
         with self._adopt_lock:
             if not self._adopting:
                 return []
-            for batch_id in store.batch_ids_in_progress():
-                previous = store.adopt(batch_id, owner_id(), lease_deadline())
+            for batch_id, owner in store.owners_in_progress():
+                dead = owner if owner_is_gone(owner) else ""  # no need to wait out its lease
+                previous = store.adopt(batch_id, owner_id(), lease_deadline(), dead_owner=dead)
                 if previous is None:
                     continue
                 log.warning("resuming batch %s (previous owner %s)", batch_id,

@@ -119,13 +119,15 @@ def list_headers(limit: int) -> list[dict[str, Any]]:
 
 
 @storage
-def batch_ids_in_progress() -> list[str]:
+def owners_in_progress() -> list[tuple[str, str]]:
+    """(batch_id, owner) of every batch still processing."""
     client = get_client()
     ids = client.zrange(BATCHES_KEY, 0, -1)
     pipe = client.pipeline(transaction=False)
     for batch_id in ids:
-        pipe.hget(batch_key(batch_id), "status")
-    return [b for b, status in zip(ids, pipe.execute()) if status == "processing"]
+        pipe.hmget(batch_key(batch_id), "status", "owner")
+    return [(b, owner or "") for b, (status, owner) in zip(ids, pipe.execute())
+            if status == "processing"]
 
 
 @storage
@@ -194,12 +196,13 @@ def _bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_stat
 
 
 @storage
-def adopt(batch_id: str, owner: str, lease_until: float) -> str | None:
-    """Take over a batch whose lease expired; returns the previous owner, None if not taken."""
+def adopt(batch_id: str, owner: str, lease_until: float, dead_owner: str = "") -> str | None:
+    """Take over a batch whose lease expired (or, with `dead_owner`, whose owner is known to be
+    gone and still is its owner); returns the previous owner, None if not taken."""
     result = script("ADOPT")(
         keys=_keys(batch_id),
         args=[owner, f"{time.time():.3f}", f"{lease_until:.3f}", utc_now(),
-              settings().result_ttl_seconds],
+              settings().result_ttl_seconds, dead_owner],
         client=get_client(),
     )
     return None if result is None or result is False else str(result)

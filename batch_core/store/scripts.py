@@ -95,8 +95,12 @@ return changed
 ADOPT = _FINALIZE + """
 local b = redis.call('HMGET', KEYS[1], 'status', 'lease_until', 'owner', 'cancel_requested')
 if b[1] ~= 'processing' then return false end
--- our own batches are running here; someone else's only once its lease ran out
-if b[3] == ARGV[1] or tonumber(b[2] or '0') > tonumber(ARGV[2]) then return false end
+-- our own batches are running here; someone else's once its lease ran out, or at once when
+-- ARGV[6] names that very owner as a process of this host that is gone
+if b[3] == ARGV[1] then return false end
+if tonumber(b[2] or '0') > tonumber(ARGV[2]) and (ARGV[6] == '' or b[3] ~= ARGV[6]) then
+  return false
+end
 local target = 'queued'
 if b[4] == '1' then target = 'canceled' end
 local all = redis.call('HGETALL', KEYS[2])

@@ -187,3 +187,36 @@ def test_resuming_a_batch_with_a_pending_cancel_finishes_it_as_canceled(make_mee
     batch = batch_core.wait("batch_0rphan02", timeout=30, poll=0.05)
     assert (batch["status"], batch["completed"], batch["canceled"]) == ("canceled", 1, 3)
 
+
+
+def test_a_batch_whose_owner_process_on_this_host_is_gone_is_adopted_before_its_lease_ends(make_meeting):
+    import socket
+    import subprocess
+    import sys
+
+    from batch_core.engine import pool as runner
+    from batch_core.engine.identity import owner_id, owner_is_gone
+
+    host = socket.gethostname()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_owner = f"{host}:{gone.stdout.strip()}:cafe0001"  # that process has exited
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live_owner = f"{host}:{alive.pid}:cafe0002"
+        assert owner_is_gone(dead_owner) and not owner_is_gone(live_owner)
+        assert not owner_is_gone("otherhost:1:x") and not owner_is_gone(owner_id())
+        soon = time.time() + 600  # leases far from running out
+        for batch_id, owner in (("batch_00dead01", dead_owner), ("batch_00a1ive1", live_owner),
+                                ("batch_0other01", "otherhost:1:x")):
+            _orphan(batch_id, make_meeting, lease_until=soon)
+            get_client().hset(store.batch_key(batch_id), "owner", owner)
+        adopted = runner.get_runner().resume_orphans() or []
+        batch = batch_core.wait("batch_00dead01", timeout=60, poll=0.05)
+        assert batch["status"] == "completed" and batch["resumed_from"] == dead_owner
+        assert "batch_00a1ive1" not in adopted and "batch_0other01" not in adopted
+        assert batch_core.get("batch_00a1ive1")["resumed_by"] is None  # its owner still runs
+        assert batch_core.get("batch_0other01")["resumed_by"] is None  # another host: the lease decides
+    finally:
+        alive.kill()
+        alive.wait()
