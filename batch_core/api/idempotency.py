@@ -17,6 +17,7 @@ from fastapi import HTTPException
 
 from batch_core import store
 from batch_core.config import settings
+from batch_core.store.sealing import keyed_digest
 
 # A reservation outlives a crashed request only this long, not the full 24 h.
 PENDING_TTL_SECONDS = 300
@@ -24,11 +25,13 @@ KEY_MAX_LENGTH = 255
 
 
 def fingerprint(*parts: object) -> str:
+    """Keyed (HMAC): the request may hold a sensitive meeting's raw title and text, and a plain
+    hash stored for 24 h would let anyone holding a guess confirm it."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(json.dumps(part, sort_keys=True, default=str).encode())
         digest.update(b"\x00")
-    return digest.hexdigest()
+    return keyed_digest(digest.hexdigest())
 
 
 def validate_key(key: str | None) -> str | None:

@@ -23,7 +23,6 @@ from batch_core.engine.identity import owner_id
 log = logging.getLogger(__name__)
 
 
-
 def meeting_id_for(batch_id: str, index: int) -> str:
     return "meeting_" + hashlib.sha1(f"{batch_id}:{index}".encode("utf-8")).hexdigest()[:12]
 

@@ -154,11 +154,6 @@ def claim_aof_compaction(batch_id: str) -> bool:
 
 
 @storage
-def has_raw_sensitive_items(batch_id: str) -> bool:
-    return any(sealing.is_sealed(v) for v in get_client().hvals(items_key(batch_id)))
-
-
-@storage
 def get_row(batch_id: str, index: int) -> dict[str, Any] | None:
     raw = get_client().hget(results_key(batch_id), field(index))
     return json.loads(raw) if raw else None

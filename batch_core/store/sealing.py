@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -26,7 +27,15 @@ from batch_core.config import settings
 
 PREFIX = "sealed:v1:"
 _lock = threading.Lock()
-_cache: dict[str, Fernet | bytes] = {}
+
+
+@dataclass(frozen=True)
+class _Keys:
+    fernet: Fernet   # seals raw input
+    mac: bytes       # keys the title digests (derived from the same secret)
+
+
+_cache: dict[str, _Keys] = {}  # key source (env or key file path) -> keys
 
 
 def key_file() -> Path:
@@ -53,25 +62,25 @@ def _read_or_create_key() -> bytes:
     return key
 
 
-def _fernet() -> Fernet:
+def _keys() -> _Keys:
     source = settings().secret_key or str(key_file())
     with _lock:
         cached = _cache.get(source)
         if cached is None:
+            secret = _read_or_create_key()
             try:
-                cached = Fernet(_read_or_create_key())
+                fernet = Fernet(secret)
             except ValueError as exc:
                 raise SealError(f"BATCH_SECRET_KEY or {key_file()} is not a valid key: {exc}. "
                                 "Generate one with: python -c \"from cryptography.fernet import "
                                 "Fernet; print(Fernet.generate_key().decode())\"") from None
+            cached = _Keys(fernet, hmac.new(secret, b"title-digest", hashlib.sha256).digest())
             _cache[source] = cached
-            _cache[source + ":mac"] = hmac.new(_read_or_create_key(), b"title-digest",
-                                               hashlib.sha256).digest()
-        return cached  # type: ignore[return-value]
+        return cached
 
 
 def seal(text: str) -> str:
-    return PREFIX + _fernet().encrypt(text.encode("utf-8")).decode("ascii")
+    return PREFIX + _keys().fernet.encrypt(text.encode("utf-8")).decode("ascii")
 
 
 def is_sealed(value: str) -> bool:
@@ -82,17 +91,14 @@ def unseal(value: str) -> str:
     if not is_sealed(value):
         return value
     try:
-        return _fernet().decrypt(value[len(PREFIX):].encode("ascii")).decode("utf-8")
+        return _keys().fernet.decrypt(value[len(PREFIX):].encode("ascii")).decode("utf-8")
     except InvalidToken:
         raise SealError("The sealed input of a sensitive meeting cannot be opened with this key "
                         "(was BATCH_SECRET_KEY or the data dir's secret.key changed?).") from None
 
 
 def keyed_digest(text: str) -> str:
-    _fernet()
-    source = settings().secret_key or str(key_file())
-    mac_key = _cache[source + ":mac"]
-    return hmac.new(mac_key, text.encode("utf-8"), hashlib.sha256).hexdigest()  # type: ignore[arg-type]
+    return hmac.new(_keys().mac, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def reset() -> None:

@@ -54,7 +54,8 @@ COMMON_NAME_RATING = 3
 # Rated this high somewhere, an ambiguous name followed by a capitalised word is a full name
 # ("Mark Stone", "Grace Baker"), not a heading ("Young People", "Deep Map").
 POPULAR_NAME_RATING = 5
-# Short forms nam_dict lacks; both are ordinary words too, so they stay ambiguous.
+# Short forms nam_dict lacks. As function words they are also NEVER_NAMES, so a mention alone
+# is never a name; listed here, a speaker's "Will"/"May" part is still matched as written.
 EXTRA_GIVEN_NAMES = {"will": 5, "may": 3}
 
 
@@ -66,7 +67,8 @@ def _data_file(package: str, *parts: str) -> Path:
     return Path(list(spec.submodule_search_locations)[0], *parts)
 
 
-def _read_given_names() -> dict[str, int]:
+@functools.lru_cache(maxsize=1)
+def given_name_ratings() -> dict[str, int]:
     """Given name (casefold) -> its highest frequency rating in any country."""
     names: dict[str, int] = {}
     with open(_data_file("gender_guesser", "data", "nam_dict.txt"), encoding="utf-8") as handle:
@@ -114,7 +116,7 @@ class Lexicon:
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Loaded once per process (~0.5 s)."""
-    ratings = _read_given_names()
+    ratings = given_name_ratings()
     words, places = dictionary_words(), place_names()
     ambiguous = {name for name, rating in ratings.items()
                  if name in words or name in places or rating < COMMON_NAME_RATING

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from batch_core.models import KeyTopic, Turn
-from batch_core.pipeline.pii.lexicon import lexicon
+from batch_core.pipeline.pii.lexicon import given_name_ratings
 from batch_core.pipeline.providers.local.text import STOPWORDS
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
@@ -101,7 +101,7 @@ def _surface(gram: tuple[str, ...], forms: Counter[str]) -> str:
 
 
 def keyphrase_topics(turns: list[Turn], limit: int = 10) -> list[KeyTopic]:
-    given = lexicon().given
+    given = given_name_ratings()  # the name list alone: no dictionary or places needed
     counts: Counter[tuple[str, ...]] = Counter()
     speakers: dict[tuple[str, ...], list[str]] = defaultdict(list)
     spread: dict[tuple[str, ...], set[int]] = defaultdict(set)
