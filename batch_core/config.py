@@ -66,6 +66,10 @@ class Settings:
     llm_retry_max_seconds: float = 30.0
     llm_max_concurrency: int = 0
     llm_rpm: int = 0
+    llm_context_tokens: int = 0      # 0 = the model's documented window (pipeline/budget.py)
+    llm_output_tokens: int = 4096    # reserved for each answer and sent as max_tokens
+    llm_max_batch_tokens: int = 0    # 0 = no per-batch token budget
+    llm_prices: str = ""             # JSON overrides of pipeline/pricing.py's list prices
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     anthropic_base_url: str | None = None
@@ -124,6 +128,10 @@ def load_settings() -> Settings:
         llm_retry_max_seconds=_env_float("LLM_RETRY_MAX_SECONDS", 30.0),
         llm_max_concurrency=_env_int("LLM_MAX_CONCURRENCY", 0),
         llm_rpm=_env_int("LLM_RPM", 0),
+        llm_context_tokens=_env_int("LLM_CONTEXT_TOKENS", 0),
+        llm_output_tokens=_env_int("LLM_OUTPUT_TOKENS", 4096),
+        llm_max_batch_tokens=_env_int("LLM_MAX_BATCH_TOKENS", 0),
+        llm_prices=_env_str("LLM_PRICES", "") or "",
         openai_base_url=_env_str("OPENAI_BASE_URL", None),
         openai_api_key=_env_str("OPENAI_API_KEY", None),
         anthropic_base_url=_env_str("ANTHROPIC_BASE_URL", None),

@@ -184,7 +184,10 @@ class MeetingRecord(BaseModel):
     redaction_counts: dict[str, int] = Field(default_factory=dict)   # replacements per kind
     redaction_distinct: dict[str, int] = Field(default_factory=dict)  # different values per kind
     title_digest: str | None = None  # duplicate detection; the sensitive title is stored redacted
-    language: str | None = None
+    language: str | None = None  # ISO 639-1, detected offline (pipeline/language.py)
+    usage: dict[str, Any] = Field(default_factory=dict)  # input_tokens, output_tokens, calls, cost_usd
+    warnings: list[str] = Field(default_factory=list)    # what a reader of the insights must know
+    sentiment_note: str | None = None                   # why sentiment is missing, when it is
     transcript: str  # redacted for the sensitive tier; the original is never stored
     insights: Insights
     sentiment: list[SpeakerSentiment]
@@ -206,4 +209,6 @@ class MeetingRow(BaseModel):
     finished_at: str | None = None
     duration_ms: float | None = None
     stage_ms: dict[str, float] = Field(default_factory=dict)
+    progress: str | None = None  # "2/5": the part of a long transcript being extracted
+    usage: dict[str, Any] | None = None  # input_tokens, output_tokens, calls, cost_usd
     audit: list[AuditEntry] | None = None  # a failed meeting's trail (it has no record)

@@ -84,6 +84,7 @@ def _summary(header: dict[str, Any]) -> dict[str, Any]:
     batch = {name: header.get(name) for name in _BATCH_FIELDS}
     batch["cancel_requested"] = header.get("cancel_requested") == "1"
     batch["throughput_per_min"] = _throughput_per_min(header)
+    batch["usage"] = store.usage_from_header(header)
     return batch
 
 

@@ -19,6 +19,7 @@ from batch_core.store.retry import call_with_retry
 from batch_core.errors import MeetingFailed, ProviderAuthError, StorageUnavailable
 from batch_core.store.client import compact_aof
 from batch_core.engine.identity import owner_id
+from batch_core.engine.metering import batch_meter
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,8 @@ def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
 
 
 def _fail(batch_id: str, index: int, message: str, started: float,
-          clock: _StageClock, attempts: int, retries: list[dict] | None = None) -> None:
+          clock: _StageClock, attempts: int, retries: list[dict] | None = None,
+          usage: dict[str, Any] | None = None) -> None:
     stage_ms = clock.finish()
     trail = clock.trail
     if trail and (attempts or retries):  # the stage that gave up says how hard it tried
@@ -99,7 +101,8 @@ def _fail(batch_id: str, index: int, message: str, started: float,
     call_with_retry(
         store.fail, batch_id, index,
         {"error": message, "finished_at": store.utc_now(), "stage_ms": stage_ms, "audit": trail,
-         "duration_ms": round((time.monotonic() - started) * 1000, 2)},
+         "duration_ms": round((time.monotonic() - started) * 1000, 2), "progress": None,
+         "usage": usage},
         owner=owner_id(), add_attempts=attempts,
     )
 
@@ -130,6 +133,11 @@ class _Redacted:
             return message
         from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
         return redact_labels(message, None, self.queued.meeting.transcript)[0]
+
+
+def _show_part(batch_id: str, index: int, part: int, total: int) -> None:
+    """The row says which part of a long transcript is being extracted ("extract 2/5")."""
+    call_with_retry(store.update_running, batch_id, index, {"progress": f"{part}/{total}"}, owner_id())
 
 
 def _describe(exc: BaseException) -> str:
@@ -179,25 +187,27 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
     clock = _StageClock(batch_id, index)
     meeting_id = meeting_id_for(batch_id, index)
     redacted: _Redacted | None = None
+    meter = batch_meter(batch_id)
     try:
         queued = call_with_retry(store.get_item, batch_id, index)
         if queued is None:
             raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
         redacted = _Redacted(batch_id, index, queued)
         record = run_pipeline(queued.meeting, meeting_id, batch_id, clock,
-                              redaction=queued.redaction, on_redacted=redacted)
+                              redaction=queued.redaction, on_redacted=redacted, meter=meter,
+                              on_part=lambda part, total: _show_part(batch_id, index, part, total))
         record = record.model_copy(update={"title_digest": queued.title_digest})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
         _remove_replaced(record, batch_id)
     except ProviderAuthError as exc:
         gate.rejected(batch_id, str(exc))  # waiting meetings of this batch fail without a call
-        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries)
+        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED
     except MeetingFailed as exc:
         message = redacted.clean(str(exc)) if redacted else str(exc)
-        _fail(batch_id, index, message, started, clock, exc.attempts, exc.retries)
+        _fail(batch_id, index, message, started, clock, exc.attempts, exc.retries, meter.as_dict())
         return MeetingState.FAILED
     except StorageUnavailable:
         raise  # nothing can be written: the row stays processing for the recovery path
@@ -208,11 +218,12 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
             log.error("meeting %s of batch %s failed unexpectedly: %s", index, batch_id, message)
         else:
             log.exception("meeting %s of batch %s failed unexpectedly", index, batch_id)
-        _fail(batch_id, index, message, started, clock, 0)
+        _fail(batch_id, index, message, started, clock, 0, usage=meter.as_dict())
         return MeetingState.FAILED
     patch: dict[str, Any] = {
         "meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
-        "duration_ms": round((time.monotonic() - started) * 1000, 2),
+        "duration_ms": round((time.monotonic() - started) * 1000, 2), "progress": None,
+        "usage": meter.as_dict(),
     }
     call_with_retry(store.complete, batch_id, index, patch, owner_id(),
                     add_attempts=provider_attempts(record))

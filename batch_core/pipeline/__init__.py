@@ -12,8 +12,11 @@ from batch_core.ingest.turns import duration_of, render_text, speakers_of, word_
 from batch_core.models import AuditEntry, MeetingIn, MeetingRecord, RedactionNote, Stage, Tier, Turn
 from batch_core.pipeline.audit import audited, utc_now_iso
 from batch_core.errors import MeetingFailed, ProviderAuthError
+from batch_core.pipeline.extract import describe, extract_insights
+from batch_core.pipeline.language import detect_language, language_name
 from batch_core.pipeline.providers import ExtractionRequest, get_provider
-from batch_core.pipeline.sentiment import speaker_sentiment
+from batch_core.pipeline.sentiment import SENTIMENT_LANGUAGES, speaker_sentiment
+from batch_core.pipeline.usage import UsageMeter
 
 __all__ = ["run_pipeline", "MeetingFailed", "ProviderAuthError"]
 
@@ -50,13 +53,17 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
                  on_stage: Callable[[Stage], None] = lambda stage: None,
                  redaction: RedactionNote | None = None,
                  on_redacted: Callable[[MeetingIn, RedactionNote], None] | None = None,
+                 meter: UsageMeter | None = None,
+                 on_part: Callable[[int, int], None] = lambda part, total: None,
                  ) -> MeetingRecord:
     """Process one meeting. Raises MeetingFailed (readable message) or ProviderAuthError.
 
     A sensitive meeting whose `redaction` is given was redacted by an earlier attempt: its
     input is already the redacted text, and the redact step only reports what was found then.
     `on_redacted` receives the redacted input as soon as it exists (engine/processing.py stores it in
-    place of the sealed raw input)."""
+    place of the sealed raw input). `meter` collects the tokens of every provider call (the
+    caller keeps it, so a failed meeting's usage is known too); `on_part(n, total)` reports which
+    part of a long transcript is being extracted."""
     config = settings()
     audit: list[AuditEntry] = []
     sensitive = meeting.tier is Tier.SENSITIVE
@@ -64,7 +71,9 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
     on_stage(Stage.PARSE)
     with audited(audit, Stage.PARSE.value) as detail:
         turns = _parse(meeting.transcript)
-        detail.update(turns=len(turns), speakers=len(speakers_of(turns)), words=word_count(turns))
+        language = detect_language(turns)
+        detail.update(turns=len(turns), speakers=len(speakers_of(turns)), words=word_count(turns),
+                      language=language)
 
     note = RedactionNote()
     if sensitive:
@@ -81,23 +90,36 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
 
     speakers = speakers_of(turns)
     transcript = render_text(turns)
+    meter = meter or UsageMeter()
+    warnings: list[str] = []
     on_stage(Stage.EXTRACT)  # may block (fleet limits) or raise ProviderAuthError (key gate)
     with audited(audit, Stage.EXTRACT.value) as detail:
         provider = get_provider(config)
         detail.update(provider=provider.name, model=provider.model)
+        if provider.name == "local" and language not in (None, "en"):
+            warnings.append(f"The local provider reads English only; this meeting is in "
+                            f"{language_name(language)}, so its insights are likely poor. Use an LLM provider.")
         try:
-            extraction = provider.extract(ExtractionRequest(
+            extraction = extract_insights(provider, ExtractionRequest(
                 title=prompt_title, turns=turns, transcript=transcript, speakers=speakers,
-                meeting_date=meeting.meeting_date))
+                meeting_date=meeting.meeting_date, language=language), config, meter, on_part)
         except MeetingFailed as exc:
-            detail.update(attempts=exc.attempts, retries=exc.retries, error=str(exc))
+            detail.update(attempts=exc.attempts, retries=exc.retries, error=str(exc), usage=meter.as_dict())
             raise
-        detail.update(attempts=extraction.attempts, retries=extraction.retries)
+        detail.update(attempts=extraction.attempts, retries=extraction.retries, usage=meter.as_dict(),
+                      **describe(extraction))
 
     on_stage(Stage.SENTIMENT)
     with audited(audit, Stage.SENTIMENT.value) as detail:
-        sentiment = speaker_sentiment(turns)
-        detail.update(engine="vader", speakers=len(sentiment), utterances=sum(s.utterances for s in sentiment))
+        sentiment_note = None
+        if language in (None, *SENTIMENT_LANGUAGES):
+            sentiment = speaker_sentiment(turns)
+            detail.update(engine="vader", speakers=len(sentiment), utterances=sum(s.utterances for s in sentiment))
+        else:
+            sentiment = []
+            sentiment_note = (f"Sentiment unavailable: VADER reads English only and this meeting is in "
+                              f"{language_name(language)}.")
+            detail.update(engine="vader", skipped=sentiment_note)
 
     return MeetingRecord(
         meeting_id=meeting_id, batch_id=batch_id, title=meeting.title, tier=meeting.tier,
@@ -105,4 +127,5 @@ def run_pipeline(meeting: MeetingIn, meeting_id: str, batch_id: str | None,
         provider=provider.name, model=provider.model, speakers=speakers, word_count=word_count(turns),
         duration_seconds=duration_of(turns), redacted=sensitive, redaction_counts=counts,
         redaction_distinct=note.distinct,
+        language=language, usage=meter.as_dict(), warnings=warnings, sentiment_note=sentiment_note,
         transcript=transcript, insights=extraction.insights, sentiment=sentiment, audit=audit)

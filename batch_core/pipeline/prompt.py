@@ -1,6 +1,13 @@
-"""The instructions and transcript sent to an LLM provider (already redacted for the sensitive tier)."""
+"""The instructions and transcript sent to an LLM provider (already redacted for the sensitive tier).
+
+The system prompt is fixed (so Anthropic can cache it); everything that varies per meeting or per
+part (title, language, which part of how many) goes into the user message.
+"""
 from __future__ import annotations
 
+from typing import Sequence
+
+from batch_core.pipeline.language import language_name
 from batch_core.pipeline.providers.base import ExtractionRequest
 
 SYSTEM_PROMPT = """You extract structured insights from a meeting transcript.
@@ -11,13 +18,72 @@ Return only what the transcript supports; never invent names, dates or numbers.
   as written in the transcript (null if nobody), deadline as stated (null if none), priority low|medium|high.
 - key_topics: the main subjects, importance 0-1, speakers who discussed them.
 - open_questions: questions left unanswered and points explicitly left open, with context and stakeholders.
-Placeholders such as <EMAIL_ADDRESS> or SPEAKER_2 are redactions: keep them exactly as written."""
+Placeholders such as <EMAIL_ADDRESS> or SPEAKER_2 are redactions: keep them exactly as written.
+When the transcript is one part of a longer meeting, extract only what this part contains.
+
+How to read a transcript:
+- A decision is something the meeting settled ("we'll go with", "agreed", "let's do X"), not a proposal
+  that nobody took up. Confidence: 0.9 when stated outright and agreed, 0.6 when implied, 0.3 when tentative.
+- An action item needs someone who will do something: "I'll send it", "can you check X?" answered with yes,
+  "Ola takes the budget". A wish ("it would be nice to") is not an action item. Keep the owner as written;
+  when the speaker commits for themselves, the owner is that speaker. Keep deadlines in the words used
+  ("by Friday", "end of Q3"); never turn them into dates.
+- Priority: high when the meeting says urgent, blocking, today or asap; low when it says "when you have time"
+  or "nice to have"; medium when it says something in between; null when it says nothing.
+- Key topics are the subjects the meeting spent time on, named in a few words as the speakers name them,
+  not generic labels such as "discussion" or "update". Importance reflects how much of the meeting they took.
+- Open questions are questions asked and not answered, and points explicitly deferred ("let's come back to").
+- Speakers' small talk, greetings and filler ("yeah", "mm-hmm") carry no insights.
+
+Example. Transcript:
+[00:00:05] Kari: The vendor missed the March deadline again. I think we switch to the backup supplier.
+[00:00:14] Ola: Agreed. I'll call them tomorrow and ask for a quote by Friday. It's urgent.
+[00:00:22] Kari: Good. Who tells finance? We can decide that next week.
+Answer:
+{"summary": "The team discussed the vendor's missed March deadline and decided to switch to the backup supplier. Ola will ask the backup supplier for a quote; who informs finance is still open.",
+ "decisions": [{"topic": "supplier", "decision": "Switch to the backup supplier", "deciders": ["Kari", "Ola"], "confidence": 0.9}],
+ "action_items": [{"task": "Call the backup supplier and ask for a quote", "owner": "Ola", "deadline": "by Friday", "priority": "high"}],
+ "key_topics": [{"name": "vendor missed deadline", "importance": 0.8, "related_speakers": ["Kari", "Ola"]}],
+ "open_questions": [{"question": "Who tells finance?", "context": "deferred to next week", "stakeholders": ["Kari"]}]}"""
+
+SUMMARY_SYSTEM_PROMPT = """You write the summary of a meeting from the summaries of its consecutive parts.
+Write 2-4 sentences on what was discussed and concluded across the whole meeting; never invent
+anything the parts do not say. Keep placeholders such as <PERSON> or SPEAKER_2 exactly as written.
+Answer with JSON: {"summary": "..."}"""
 
 
-def user_message(request: ExtractionRequest) -> str:
+def language_line(language: str | None) -> str | None:
+    if not language or language == "en":
+        return None
+    name = language_name(language)
+    return (f"Language: the meeting is held in {name}. Write every text field (summary, decisions, tasks, "
+            f"topics, questions) in {name}; keep names and placeholders as written.")
+
+
+def header_lines(request: ExtractionRequest) -> list[str]:
     header = [f"Meeting title: {request.title}"]
     if request.meeting_date:
         header.append(f"Date: {request.meeting_date}")
     if request.speakers:
         header.append("Speakers: " + ", ".join(request.speakers))
-    return "\n".join(header) + "\n\nTranscript:\n" + request.transcript
+    line = language_line(request.language)
+    if line:
+        header.append(line)
+    if request.part_count > 1:
+        header.append(f"Part {request.part} of {request.part_count} of the transcript"
+                      + (" (its first lines repeat the end of the part before, for context)" if request.part > 1 else ""))
+    return header
+
+
+def user_message(request: ExtractionRequest) -> str:
+    return "\n".join(header_lines(request)) + "\n\nTranscript:\n" + request.transcript
+
+
+def summary_message(title: str, summaries: Sequence[str], language: str | None) -> str:
+    lines = [f"Meeting title: {title}"]
+    line = language_line(language)
+    if line:
+        lines.append(line.replace("every text field (summary, decisions, tasks, topics, questions)", "the summary"))
+    lines.append("")
+    lines.extend(f"Part {number} of {len(summaries)}: {text}" for number, text in enumerate(summaries, 1))
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from tenacity import RetryCallState, Retrying, wait_exponential_jitter
 
 from batch_core.config import Settings
 from batch_core.errors import MeetingFailed, ProviderAuthError
-from batch_core.pipeline.faults import ProviderFault, failure_message
+from batch_core.pipeline.faults import AnswerTruncated, ContextExceeded, ProviderFault, failure_message
 
 T = TypeVar("T")
 INVALID_ANSWER_ATTEMPTS = 2  # the first bad answer gets one more try, the second fails the meeting
@@ -107,5 +107,9 @@ class ProviderRetry:
             return retrying(attempt), log
         except ProviderFault as fault:
             message = failure_message(fault, log.attempts, self.timeout)
+            if fault.kind == "context_exceeded":
+                raise ContextExceeded(message, limit=fault.limit, attempts=log.attempts, retries=log.waits) from None
+            if fault.kind == "truncated":
+                raise AnswerTruncated(message, attempts=log.attempts, retries=log.waits) from None
             error = ProviderAuthError if fault.is_auth else MeetingFailed
             raise error(message, attempts=log.attempts, retries=log.waits) from None

@@ -20,6 +20,7 @@ from batch_core.pipeline.speech import BACKCHANNEL, clean_text, is_backchannel
 POSITIVE_THRESHOLD = 0.15
 NEGATIVE_THRESHOLD = -0.15
 UNKNOWN_SPEAKER = "Unknown"
+SENTIMENT_LANGUAGES = ("en",)  # VADER's lexicon is English; other languages are not scored
 # VADER's cost grows faster than linearly with text length (minutes for one 80k-word utterance),
 # so long utterances are scored in sentence-sized pieces and averaged by word count.
 PIECE_WORDS = 60

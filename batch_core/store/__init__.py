@@ -8,6 +8,7 @@
     fleet.py        fleet-wide provider limits; sealing.py sensitive input at rest
     meetings.py     processed meeting records and their indexes
     idempotency.py  HTTP API Idempotency-Key reservations
+    usage.py        a batch's running token and cost totals
 
 Callers use `from batch_core import store` and `store.<function>`; everything public is
 re-exported here.
@@ -17,6 +18,7 @@ from batch_core.store.common import parse_time, storage, utc_now  # noqa: F401
 from batch_core.store.idempotency import *  # noqa: F401,F403
 from batch_core.store.keys import *  # noqa: F401,F403
 from batch_core.store.meetings import *  # noqa: F401,F403
+from batch_core.store.usage import add_usage, batch_tokens, usage_from_header  # noqa: F401
 from batch_core.store.transitions import (cancel_queued, claim, complete, fail,  # noqa: F401
                                           fail_job, fail_queued, requeue, requeue_failed,
                                           settle_partial, update_running)

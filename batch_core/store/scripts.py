@@ -136,3 +136,13 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
 end
 return 0
 """
+
+# Adds one provider call's tokens to a batch's running totals, only while the batch exists (a
+# late write must not recreate an expired hash without its TTL). Field names come from
+# store/usage.py. ARGV: three (field, integer) pairs, then (field, float).
+ADD_USAGE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 1, 5, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HINCRBYFLOAT', KEYS[1], ARGV[7], ARGV[8])
+return 1
+"""

@@ -49,7 +49,9 @@ class FakeResponse:
     insights: dict[str, Any] | None = None  # answer wrapped in the endpoint's envelope (default: valid)
     body: Any = None          # raw override: dict/list sent as JSON, str/bytes sent as is
     delay: float = 0.0        # seconds before answering (longer than the client timeout = a timeout)
-    malformed: bool = False   # valid envelope, answer is truncated JSON
+    malformed: bool = False   # valid envelope, answer is broken JSON (finish_reason "stop")
+    truncated: bool = False   # the answer stopped at max_tokens: cut JSON, finish_reason "length"
+    content: str | None = None  # raw answer text (e.g. JSON in a code fence), sent instead of a tool call
     schema_invalid: bool = False  # valid JSON that does not fit the Insights schema
     reset: bool = False       # drop the connection (TCP RST) without answering
     kind: str = "ok"          # label recorded with the request
@@ -77,6 +79,14 @@ class FakeResponse:
         return cls(malformed=True, kind="malformed")
 
     @classmethod
+    def cut_off(cls) -> "FakeResponse":
+        return cls(truncated=True, kind="truncated")
+
+    @classmethod
+    def text(cls, content: str) -> "FakeResponse":
+        return cls(content=content, kind="text")
+
+    @classmethod
     def wrong_schema(cls) -> "FakeResponse":
         return cls(schema_invalid=True, kind="schema_invalid")
 
@@ -97,12 +107,16 @@ class RecordedRequest:
     body: Any
     received_at: float
     served: str = ""  # FakeResponse.kind that was answered
+    prompt_tokens: int = 0  # as this server counts them (count_tokens)
+    reported: tuple[int, int, int] | None = None  # (input, output, cache-read) tokens this server reported
 
     @property
     def prompt(self) -> str:
         """The text of every message sent (system prompts included)."""
         body = self.body if isinstance(self.body, dict) else {}
-        parts = [body.get("system") if isinstance(body.get("system"), str) else ""]
+        system = body.get("system")
+        parts = [system if isinstance(system, str) else
+                 "\n".join(b.get("text", "") for b in system if isinstance(b, dict)) if isinstance(system, list) else ""]
         for message in body.get("messages") or []:
             content = message.get("content")
             parts.append(content if isinstance(content, str) else json.dumps(content))
@@ -150,7 +164,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         request = RecordedRequest(self.path, {k.lower(): v for k, v in self.headers.items()}, raw, body, time.time())
         fake: FakeLLMServer = self.server.owner
-        response = fake.next_response(request)
+        request.prompt_tokens = prompt_tokens(body)
+        response = fake.too_long(request) or fake.next_response(request)
         request.served = response.kind
         if response.delay and fake.stopping.wait(response.delay):
             return
@@ -180,8 +195,14 @@ class _Server(ThreadingHTTPServer):
 
 class FakeLLMServer:
     def __init__(self, default: FakeResponse | None = None, default_delay: float = 0.0,
-                 plan: Callable[[RecordedRequest], FakeResponse | None] | None = None) -> None:
+                 plan: Callable[[RecordedRequest], FakeResponse | None] | None = None,
+                 context_limit: int | None = None, name_limit: bool = True) -> None:
         self.default = default or FakeResponse(delay=default_delay)
+        # Like a real server: prompt + max_tokens over `context_limit` is a 400 in the provider's
+        # own words (naming the window unless name_limit is False, as some servers do).
+        self.context_limit = context_limit
+        self.name_limit = name_limit
+        self._cached_prefixes: set = set()
         self.plan = plan
         self.requests: list[RecordedRequest] = []
         self.stopping = threading.Event()
@@ -254,6 +275,73 @@ class FakeLLMServer:
             self.requests.clear()
             self._queue.clear()
 
+    def too_long(self, request: RecordedRequest) -> FakeResponse | None:
+        """The provider's 400 for a request over the context window (recorded like any other)."""
+        if self.context_limit is None or not isinstance(request.body, dict):
+            return None
+        body = request.body
+        output = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
+        if request.prompt_tokens + output <= self.context_limit:
+            return None
+        with self._lock:
+            self.requests.append(request)
+        limit, prompt = self.context_limit, request.prompt_tokens
+        if request.path.rstrip("/").endswith("/messages"):
+            message = (f"prompt is too long: {prompt} tokens > {limit} maximum" if prompt > limit else
+                       f"input length and `max_tokens` exceed context limit: {prompt} + {output} > {limit}, "
+                       "decrease input length or `max_tokens` and try again")
+            if not self.name_limit:
+                message = "prompt is too long"
+            error = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
+        else:
+            message = (f"This model's maximum context length is {limit} tokens. However, you requested "
+                       f"{prompt + output} tokens ({prompt} in the messages, {output} in the completion). "
+                       "Please reduce the length of the messages or completion.")
+            if not self.name_limit:
+                message = "the request exceeds the available context size, try increasing it"
+            error = {"error": {"message": message, "type": "invalid_request_error", "param": "messages",
+                               "code": "context_length_exceeded"}}
+        return FakeResponse(status=400, body=error, kind="context_exceeded")
+
+    def cache_split(self, request: RecordedRequest) -> tuple[int, int]:
+        """Anthropic prompt caching: (written, read) tokens of a system prefix marked for caching."""
+        body = request.body if isinstance(request.body, dict) else {}
+        system = body.get("system")
+        if not isinstance(system, list) or not any(isinstance(b, dict) and b.get("cache_control") for b in system):
+            return 0, 0
+        prefix = json.dumps(body.get("tools")) + json.dumps(system)
+        tokens = count_tokens(prefix)
+        if tokens < ANTHROPIC_MIN_CACHEABLE:  # shorter prefixes are not cached (Anthropic docs)
+            return 0, 0
+        with self._lock:
+            seen = prefix in self._cached_prefixes
+            self._cached_prefixes.add(prefix)
+        return (0, tokens) if seen else (tokens, 0)
+
+    def openai_cached(self, request: RecordedRequest) -> int:
+        """OpenAI's automatic caching: a repeated prefix (schema + system prompt) of 1024+ tokens
+        is reported as cached."""
+        body = request.body if isinstance(request.body, dict) else {}
+        messages = body.get("messages") or []
+        system = next((m.get("content") for m in messages if m.get("role") == "system"), None)
+        if not isinstance(system, str):
+            return 0
+        prefix = json.dumps(body.get("response_format")) + system
+        if count_tokens(prefix) < ANTHROPIC_MIN_CACHEABLE:
+            return 0
+        with self._lock:
+            seen = ("openai", prefix) in self._cached_prefixes
+            self._cached_prefixes.add(("openai", prefix))
+        return count_tokens(prefix) if seen else 0
+
+    @property
+    def usage_totals(self) -> dict[str, int]:
+        """Input (cache included) and output tokens this server reported, over every answer."""
+        with self._lock:
+            reported = [r.reported for r in self.requests if r.reported]
+        return {"input_tokens": sum(u[0] for u in reported), "output_tokens": sum(u[1] for u in reported),
+                "cache_read_tokens": sum(u[2] for u in reported), "answers": len(reported)}
+
     # rendering
     def render(self, path: str, request: RecordedRequest, response: FakeResponse) -> tuple[int, bytes]:
         if response.body is not None:
@@ -266,13 +354,63 @@ class FakeLLMServer:
         insights = dict(response.insights or VALID_INSIGHTS)
         if response.insights is None and request.title:
             insights["summary"] = f"Summary of {request.title}."
+        if _is_summary_request(request) and response.insights is None:
+            insights = {"summary": f"Summary of {request.title or 'the meeting'} from its parts."}
         answer: Any = insights
+        stop = "stop"
         if response.schema_invalid:
             answer = {"decisions": "not a list"}
         if response.malformed:
             answer = json.dumps(insights)[:40]
-        envelope = _anthropic_message(request, answer) if anthropic else _openai_completion(request, answer)
+        if response.truncated:
+            answer, stop = json.dumps(insights)[:40], "length"
+        if response.content is not None:
+            answer = response.content
+        if anthropic:
+            written, read = self.cache_split(request)
+            envelope = _anthropic_message(request, answer, stop, written, read)
+            usage = envelope["usage"]
+            request.reported = (usage["input_tokens"] + written + read, usage["output_tokens"], read)
+        else:
+            envelope = _openai_completion(request, answer, stop, self.openai_cached(request))
+            usage = envelope["usage"]
+            request.reported = (usage["prompt_tokens"], usage["completion_tokens"],
+                                usage["prompt_tokens_details"]["cached_tokens"])
         return 200, json.dumps(envelope).encode()
+
+
+ANTHROPIC_MIN_CACHEABLE = 1024
+# A cl100k-like count, written independently of the app's estimator: an ASCII word is one token
+# (one more per 10 letters), digits go in threes, every other character is a token of its own.
+_TOKEN = re.compile(r"[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]")
+
+
+def count_tokens(text: str) -> int:
+    """This server's token count (not the app's estimator)."""
+    return sum(1 + len(piece) // 10 if piece.isalpha() else 1 for piece in _TOKEN.findall(text))
+
+
+def prompt_tokens(body: Any) -> int:
+    """Tokens of what a request sends: system prompt, messages, tools or response schema."""
+    if not isinstance(body, dict):
+        return 0
+    parts: list[str] = []
+    system = body.get("system")
+    if isinstance(system, str):
+        parts.append(system)
+    elif isinstance(system, list):
+        parts.extend(b.get("text", "") for b in system if isinstance(b, dict))
+    for message in body.get("messages") or []:
+        content = message.get("content")
+        parts.append(content if isinstance(content, str) else json.dumps(content))
+    for extra in ("tools", "response_format"):
+        if body.get(extra):
+            parts.append(json.dumps(body[extra]))
+    return sum(count_tokens(p) for p in parts) + 4 * len(body.get("messages") or [])
+
+
+def _is_summary_request(request: RecordedRequest) -> bool:
+    return "from the summaries of its consecutive parts" in request.prompt
 
 
 def _error_body(status: int, anthropic: bool) -> dict:
@@ -284,24 +422,32 @@ def _error_body(status: int, anthropic: bool) -> dict:
     return {"error": {"message": message, "type": kind, "code": None}}
 
 
-def _openai_completion(request: RecordedRequest, answer: Any) -> dict:
+def _openai_completion(request: RecordedRequest, answer: Any, stop: str, cached: int = 0) -> dict:
     content = answer if isinstance(answer, str) else json.dumps(answer)
     model = (request.body or {}).get("model", "fake-model")
+    output = count_tokens(content)
     return {"id": f"chatcmpl-fake-{int(request.received_at * 1e6)}", "object": "chat.completion",
             "created": int(request.received_at), "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": "length" if isinstance(answer, str) else "stop"}],
-            "usage": {"prompt_tokens": len(request.raw) // 4, "completion_tokens": len(content) // 4,
-                      "total_tokens": (len(request.raw) + len(content)) // 4}}
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
+                         "logprobs": None, "finish_reason": stop}],
+            "usage": {"prompt_tokens": request.prompt_tokens, "completion_tokens": output,
+                      "total_tokens": request.prompt_tokens + output,
+                      "prompt_tokens_details": {"cached_tokens": cached}}}
 
 
-def _anthropic_message(request: RecordedRequest, answer: Any) -> dict:
+def _anthropic_message(request: RecordedRequest, answer: Any, stop: str, written: int, read: int) -> dict:
     body = request.body or {}
     tool = ((body.get("tool_choice") or {}).get("name")) or "record_meeting_insights"
-    if isinstance(answer, str):  # a truncated answer arrives as text, not as a tool call
-        content, stop = [{"type": "text", "text": answer}], "max_tokens"
+    if isinstance(answer, str):  # text, not a tool call (a cut-off answer arrives like this too)
+        content = [{"type": "text", "text": answer}]
+        stop_reason = "max_tokens" if stop == "length" else "end_turn"
+        output = count_tokens(answer)
     else:
-        content, stop = [{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": answer}], "tool_use"
+        content = [{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": answer}]
+        stop_reason = "tool_use"
+        output = count_tokens(json.dumps(answer))
     return {"id": f"msg_fake_{int(request.received_at * 1e6)}", "type": "message", "role": "assistant",
-            "model": body.get("model", "fake-model"), "content": content, "stop_reason": stop,
-            "stop_sequence": None, "usage": {"input_tokens": len(request.raw) // 4, "output_tokens": 10}}
+            "model": body.get("model", "fake-model"), "content": content, "stop_reason": stop_reason,
+            "stop_sequence": None,
+            "usage": {"input_tokens": max(0, request.prompt_tokens - written - read), "output_tokens": output,
+                      "cache_creation_input_tokens": written, "cache_read_input_tokens": read}}

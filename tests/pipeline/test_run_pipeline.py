@@ -34,7 +34,7 @@ def test_sensitive_meeting_adds_the_redact_stage_before_extraction():
 def test_audit_entries_carry_timing_and_what_each_step_did():
     record = run(meeting())
     by_step = {entry.step: entry for entry in record.audit}
-    assert by_step["parse"].detail == {"turns": 4, "speakers": 2, "words": record.word_count}
+    assert by_step["parse"].detail == {"turns": 4, "speakers": 2, "words": record.word_count, "language": "en"}
     assert by_step["extract"].detail["provider"] == "local"
     assert by_step["extract"].detail["attempts"] == 1
     assert by_step["sentiment"].detail["speakers"] == 2

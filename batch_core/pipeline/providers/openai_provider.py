@@ -1,15 +1,13 @@
 """OpenAI (and any OpenAI-compatible endpoint): chat.completions with a strict JSON-schema response."""
 from __future__ import annotations
 
+from typing import Any
+
 import openai
 
 from batch_core.config import Settings
-from batch_core.models import Insights
 from batch_core.pipeline.faults import ProviderFault
-from batch_core.pipeline.prompt import SYSTEM_PROMPT, user_message
-from batch_core.pipeline.providers.base import ExtractionRequest
-from batch_core.pipeline.providers.sdk import SdkProvider
-from batch_core.pipeline.schema import SCHEMA_NAME, insights_schema, validate_insights
+from batch_core.pipeline.providers.sdk import Call, SdkProvider
 
 
 class OpenAIProvider(SdkProvider):
@@ -18,21 +16,27 @@ class OpenAIProvider(SdkProvider):
 
     def __init__(self, config: Settings) -> None:
         super().__init__(config, config.openai_api_key)
+        self.endpoint = config.openai_base_url or ""
         # tenacity owns retries: the SDK's own would multiply every attempt.
         self._client = openai.OpenAI(api_key=config.openai_api_key, base_url=config.openai_base_url,
                                      timeout=config.llm_timeout_seconds, max_retries=0)
+        # api.openai.com's newer models refuse `max_tokens`; self-hosted servers (vLLM, Ollama,
+        # llama.cpp) all read `max_tokens` and not all read `max_completion_tokens`.
+        official = not config.openai_base_url or "api.openai.com" in config.openai_base_url
+        self._limit_name = "max_completion_tokens" if official else "max_tokens"
 
-    def _create(self, request: ExtractionRequest):
+    def _send(self, call: Call) -> Any:
+        limit: dict[str, Any] = {self._limit_name: call.max_tokens}
         return self._client.chat.completions.create(
             model=self.model,
-            messages=[{"role": "system", "content": SYSTEM_PROMPT},
-                      {"role": "user", "content": user_message(request)}],
+            messages=[{"role": "system", "content": call.system}, {"role": "user", "content": call.user}],
             response_format={"type": "json_schema", "json_schema": {
-                "name": SCHEMA_NAME, "strict": True, "schema": insights_schema()}},
-            temperature=0,
+                "name": call.schema_name, "strict": True, "schema": call.schema}},
+            temperature=0, **limit,
         )
 
-    def _insights(self, response) -> Insights:
+    def _read(self, response: Any) -> tuple[Any, bool]:
         if not getattr(response, "choices", None):
             raise ProviderFault("invalid_answer", detail="the answer had no choices")
-        return validate_insights(response.choices[0].message.content)
+        choice = response.choices[0]
+        return choice.message.content, choice.finish_reason == "length"

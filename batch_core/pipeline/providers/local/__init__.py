@@ -1,8 +1,10 @@
 """The offline provider: deterministic rules and a keyphrase library, no model download."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from batch_core.models import Insights
-from batch_core.pipeline.providers.base import Extraction, ExtractionRequest
+from batch_core.pipeline.providers.base import Extraction, ExtractionRequest, SummaryAnswer
 from batch_core.pipeline.providers.local.actions import extract_action_items
 from batch_core.pipeline.providers.local.decisions import extract_decisions
 from batch_core.pipeline.providers.local.questions import extract_open_questions
@@ -11,13 +13,16 @@ from batch_core.pipeline.providers.local.text import split_sentences
 from batch_core.pipeline.providers.local.topics import keyphrase_topics
 from batch_core.pipeline.speech import clean_turns, is_backchannel
 
+
 class LocalProvider:
+    """Reads English: its rules and word lists are English ones (pipeline/run reports this)."""
     name = "local"
+    chunked = False  # no context window: the whole transcript in one pass, no tokens spent
 
     def __init__(self, model: str = "local-rules-v1") -> None:
         self.model = model
 
-    def extract(self, request: ExtractionRequest) -> Extraction:
+    def extract(self, request: ExtractionRequest, meter: object = None) -> Extraction:
         # Fillers, stutters and tags out; "Yeah." replies stay, rules read them as agreement.
         turns = clean_turns(request.turns, drop_backchannels=False)
         sentences = split_sentences(turns)
@@ -33,3 +38,7 @@ class LocalProvider:
         content = split_sentences([t for t in turns if not is_backchannel(t.text)])
         insights.summary = summarise(content, topics, decisions, len(request.speakers))
         return Extraction(insights=insights, attempts=1)
+
+    def summarise(self, title: str, summaries: Sequence[str], language: str | None,
+                  meter: object = None) -> SummaryAnswer:
+        return SummaryAnswer(summary=" ".join(summaries), attempts=0)
