@@ -71,6 +71,15 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
             "submitted_at": submitted_at}
 
 
+def estimate(meetings: Sequence[dict[str, Any] | MeetingIn]) -> dict[str, Any]:
+    """What submitting `meetings` would send to the configured provider: parts, calls, tokens and
+    cost (USD at list price; None when the model has no known price). Nothing is stored or sent."""
+    from batch_core.pipeline.estimate import estimate_batch  # only callers of the estimate pay for its imports
+    check_count(meetings)
+    parsed = [parse_meeting(position, raw) for position, raw in enumerate(meetings, start=1)]
+    return estimate_batch(parsed, settings())
+
+
 def _throughput_per_min(header: dict[str, Any]) -> float | None:
     started = store.parse_time(header.get("submitted_at"))
     if started is None:

@@ -10,7 +10,7 @@ from batch_core.config import settings
 from batch_core.models import DuplicatePolicy, Tier
 from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, storage_down
 from ui.format import escape_markdown
-from ui.preview import build_preview, selected_meetings, split_into_batches, upload_signature
+from ui.preview import build_preview, estimate_words, selected_meetings, split_into_batches, upload_signature
 
 # What ingest reads (batch_core.ingest.detect); anything else is refused by the widget itself.
 ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "zip"]
@@ -152,6 +152,15 @@ st.caption(f"{count} of {len(edited)} rows selected · tier **{tier}** · duplic
            f"**{POLICY_LABELS[policy].lower()}**")
 for note in selection.notes:
     st.warning(escape_markdown(note), icon=":material/warning:")
+estimate_key = "estimate_" + hashlib.sha1(repr([(m["title"], m["tier"], len(m["transcript"]))
+                                                for m in selection.meetings]).encode()).hexdigest()[:16]
+if estimate_key not in st.session_state:  # numbers only: what the selection would send and cost
+    try:
+        st.session_state[estimate_key] = estimate_words(selection.meetings, cfg.max_meetings, core.estimate)
+    except core.BatchError:  # the submit button says what is wrong with the selection
+        st.session_state[estimate_key] = None
+if st.session_state[estimate_key]:
+    st.caption(f":material/payments: {escape_markdown(st.session_state[estimate_key])}")
 
 if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
     if count > cfg.max_meetings:

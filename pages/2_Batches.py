@@ -14,7 +14,7 @@ from ui.components import (
 from ui.exports import batch_json, rows_csv
 from ui.format import STATUS_ICONS, code_span, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
 from ui.tables import (
-    audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame,
+    audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame, usage_line,
     status_counts, style_status, throughput_per_min, throughput_series,
 )
 
@@ -84,6 +84,9 @@ st.markdown(f"{status_markdown(status)} &nbsp; submitted {fmt_time(batch.get('su
             f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
             + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
 st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")
+spend = usage_line(batch.get("usage"))
+if spend:
+    st.caption(f"Provider usage: {spend}")
 if batch.get("resumed_at"):
     st.info(f"Resumed by {code_span(batch.get('resumed_by'))} at "
             f"{fmt_time(batch.get('resumed_at'))}: its previous owner "

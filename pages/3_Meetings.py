@@ -6,12 +6,13 @@ import streamlit as st
 import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
+from ui.format import language_name
 from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
 from ui.format import (code_span, escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
                        status_value)
 from ui.tables import (
     action_items_frame, audit_frame, decisions_frame, meetings_frame, questions_frame,
-    sentiment_frame, topics_frame,
+    sentiment_frame, topics_frame, usage_line,
 )
 
 ALL_TIERS = "all"
@@ -38,8 +39,14 @@ def show_meeting(record: dict) -> None:
         (f"Date {escape_markdown(record['meeting_date'])} · " if record.get("meeting_date") else "")
         + f"{len(speakers)} speakers · "
         f"{record.get('word_count', 0)} words · length {fmt_clock(record.get('duration_seconds'))} · "
-        f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"
+        + (f"language {language_name(record['language'])} · " if record.get("language") else "")
+        + f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"
         f"{record.get('model')} · id {meeting_id}")
+    spend = usage_line(record.get("usage"))
+    if spend:
+        st.caption(f"Provider usage: {spend}")
+    for warning in record.get("warnings") or []:
+        st.warning(escape_markdown(warning), icon=":material/translate:")
 
     insights = record.get("insights") or {}
     tabs = st.tabs([":material/lightbulb: Insights", ":material/mood: Sentiment",
@@ -82,7 +89,9 @@ def show_meeting(record: dict) -> None:
                 st.dataframe(frame, hide_index=True, width="stretch", column_config=columns)
     with tabs[1]:
         sentiment = sentiment_frame(record.get("sentiment") or [])
-        if sentiment.empty:
+        if record.get("sentiment_note"):
+            st.info(escape_markdown(record["sentiment_note"]), icon=":material/translate:")
+        elif sentiment.empty:
             st.caption("No sentiment scores.")
         else:
             st.altair_chart(sentiment_chart(sentiment), width="stretch")

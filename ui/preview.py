@@ -147,3 +147,22 @@ def split_into_batches(meetings: list[dict], limit: int) -> list[list[dict]]:
 def upload_signature(files: Iterable[Any]) -> tuple:
     """Identity of the current uploader contents, to know when to parse again."""
     return tuple((getattr(f, "file_id", None), f.name, getattr(f, "size", None)) for f in files)
+
+
+def estimate_words(meetings: list[dict], limit: int, estimate: Callable[[list[dict]], dict]) -> str | None:
+    """One line on what sending the selection would cost (summed over batches of `limit`)."""
+    if not meetings:
+        return None
+    parts = [estimate(chunk) for chunk in split_into_batches(meetings, limit)]
+    first = parts[0]
+    if first["provider"] == "local":
+        return "Local provider: nothing is sent to a model, no tokens, no cost."
+    calls = sum(p["calls"] for p in parts)
+    tokens_in = sum(p["input_tokens"] for p in parts)
+    tokens_out = sum(p["output_tokens"] for p in parts)
+    costs = [p["cost_usd"] for p in parts]
+    cost = (f"about ${sum(costs):.2f} at {first['prices_as_of']} list prices" if None not in costs
+            else "no known price for this model (LLM_PRICES sets one)")
+    return (f"Estimate for {first['provider']} / {first['model']}: {calls} calls, ~{tokens_in:,} input and "
+            f"~{tokens_out:,} output tokens, {cost}. Long meetings go in parts of a "
+            f"{first['context_tokens']:,}-token context.")

@@ -66,6 +66,30 @@ def eta_seconds(batch: dict, now: datetime | None = None) -> float | None:
     return left / rate * 60.0
 
 
+def stage_words(row: dict) -> str:
+    """'extract 2/5' while a long transcript's parts are extracted; the stage name otherwise."""
+    stage = status_value(row.get("stage")) or "—"
+    progress = row.get("progress")
+    if progress and status_value(row.get("status")) == MeetingState.PROCESSING.value:
+        return f"{stage} {progress}"
+    return stage
+
+
+def tokens_words(usage: dict | None) -> str:
+    if not usage or not usage.get("calls"):
+        return "—"
+    return f"{int(usage.get('input_tokens', 0)) + int(usage.get('output_tokens', 0)):,}"
+
+
+def usage_line(usage: dict | None) -> str | None:
+    """A batch's or meeting's provider spend in one line, or None when nothing was sent."""
+    if not usage or not usage.get("calls"):
+        return None
+    cost = float(usage.get("cost_usd") or 0)
+    return (f"{int(usage['input_tokens']):,} input + {int(usage['output_tokens']):,} output tokens over "
+            f"{int(usage['calls'])} provider call(s) · ${cost:.4f} at list prices")
+
+
 def batch_rows_frame(rows: Iterable[dict]) -> pd.DataFrame:
     """The per-meeting table of a batch: one line per submitted meeting, in order."""
     records = []
@@ -74,14 +98,15 @@ def batch_rows_frame(rows: Iterable[dict]) -> pd.DataFrame:
             "#": int(row.get("index", 0)) + 1,
             "Title": str(row.get("title") or ""),
             "Status": status_chip(row.get("status")),
-            "Stage": status_value(row.get("stage")) or "—",
+            "Stage": stage_words(row),
             "Duration": fmt_ms(row.get("duration_ms")),
             "Attempts": int(row.get("attempts") or 0),
+            "Tokens": tokens_words(row.get("usage")),
             "Error": short_error(row.get("error")),
             "Source": str(row.get("source_name") or ""),
             "Meeting ID": str(row.get("meeting_id") or ""),
         })
-    columns = ["#", "Title", "Status", "Stage", "Duration", "Attempts", "Error", "Source", "Meeting ID"]
+    columns = ["#", "Title", "Status", "Stage", "Duration", "Attempts", "Tokens", "Error", "Source", "Meeting ID"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 

@@ -11,8 +11,8 @@ import batch_core
 from batch_core.api import idempotency as api_idempotency
 from batch_core.api import upload as api_upload
 from batch_core.api.schemas import (
-    BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, SubmitResponse,
-    UploadFailure, UploadResponse,
+    BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, EstimateResponse,
+    SubmitResponse, UploadFailure, UploadResponse,
 )
 from batch_core.models import DuplicatePolicy, MeetingState, Tier
 
@@ -50,6 +50,12 @@ def submit_batch(body: BatchSubmitRequest, response: Response,
     )
     _replay_header(response, replayed)
     return answer
+
+
+@router.post("/estimate", response_model=EstimateResponse, responses={400: SUBMIT_ERRORS[400]},
+             summary="What a batch would cost: calls, tokens and USD; nothing is stored or sent")
+def estimate_batch(body: BatchSubmitRequest) -> dict:
+    return batch_core.estimate([m.model_dump(mode="json") for m in body.meetings])
 
 
 @router.post("/upload", status_code=202, response_model=UploadResponse,

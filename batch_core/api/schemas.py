@@ -68,6 +68,13 @@ class ProgressRow(MeetingRow):
     model_config = ConfigDict(extra="allow")
 
 
+class BatchUsage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+    calls: int = 0
+    cost_usd: float = Field(0.0, description="At list prices (LLM_PRICES overrides); 0 for unpriced models.")
+
+
 class BatchSummary(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -76,6 +83,22 @@ class BatchSummary(BaseModel):
     completed: int = 0
     failed: int = 0
     status: BatchState
+    usage: BatchUsage | None = Field(None, description="Provider tokens and cost so far, failed calls included.")
+
+
+class EstimateResponse(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    provider: str
+    model: str
+    meetings: int
+    calls: int
+    parts: int
+    input_tokens: int
+    output_tokens: int = Field(description="A typical answer size per call, not a promise.")
+    cost_usd: float | None = Field(description="USD at list prices; null when the model has no known price.")
+    prices_as_of: str
+    context_tokens: int
 
 
 class BatchProgress(BatchSummary):

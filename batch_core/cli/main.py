@@ -79,17 +79,40 @@ def exit_code(batch: dict[str, Any]) -> int:
     return EXIT_OK
 
 
+def describe_estimate(estimate: dict[str, Any]) -> str:
+    """Plain words for `submit --estimate` (nothing is sent)."""
+    head = f"Estimate for {estimate['meetings']} meeting(s) with {estimate['provider']} / {estimate['model']}"
+    if estimate["provider"] == "local":
+        return head + ": the local provider sends nothing and costs nothing."
+    cost = (f"about ${estimate['cost_usd']:.4f} at list prices of {estimate['prices_as_of']}"
+            if estimate["cost_usd"] is not None else "no known price for this model (set LLM_PRICES)")
+    return (f"{head} (context window {estimate['context_tokens']:,} tokens):\n"
+            f"  {estimate['calls']} provider calls over {estimate['parts']} transcript part(s)\n"
+            f"  ~{estimate['input_tokens']:,} input tokens, ~{estimate['output_tokens']:,} output tokens\n"
+            f"  {cost}. Nothing was sent.")
+
+
+def _usage_words(usage: dict[str, Any] | None) -> str:
+    if not usage or not usage.get("calls"):
+        return ""
+    return (f"  usage: {usage['input_tokens']:,} in + {usage['output_tokens']:,} out tokens"
+            + (f", {usage['calls']} calls" if "calls" in usage else "") + f", ${usage.get('cost_usd', 0):.4f}")
+
+
 def print_batch(batch: dict[str, Any]) -> None:
     print(f"{batch['batch_id']}  {batch['status']}  total {batch['total']}: "
           f"{batch['completed']} completed, {batch['failed']} failed, {batch['skipped']} skipped, "
           f"{batch['canceled']} canceled, {batch['queued']} queued, "
           f"{batch['processing']} processing")
+    usage = _usage_words(batch.get("usage"))
+    if usage:
+        print(usage)
     for row in batch.get("results", []):
         detail = row.get("meeting_id") or ""
         if row.get("error"):
             detail = row["error"]
         elif row["status"] == "processing" and row.get("stage"):
-            detail = f"stage: {row['stage']}"
+            detail = f"stage: {row['stage']}" + (f" {row['progress']}" if row.get("progress") else "")
         print(f"  {row['index'] + 1:>3}. {row['status']:<10} {row['title'][:48]:<48} {detail}")
 
 
@@ -115,6 +138,10 @@ def cmd_submit(args: argparse.Namespace) -> int:
     if not meetings:
         _err("error: no readable transcripts to submit")
         return EXIT_INVALID
+    if args.estimate:
+        estimate = batch_core.estimate(meetings)
+        print(json.dumps(estimate, indent=2) if args.json else describe_estimate(estimate))
+        return EXIT_OK
     result = batch_core.submit(meetings, on_duplicate=args.on_duplicate)
     if not args.json:
         print(f"Submitted {result['batch_id']}: {result['total']} meetings")
@@ -203,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--on-duplicate", choices=[p.value for p in DuplicatePolicy],
                         default=DuplicatePolicy.SKIP.value)
     submit.add_argument("--wait", action="store_true", help="show progress until the batch ends")
+    submit.add_argument("--estimate", action="store_true",
+                        help="print the calls, tokens and cost the batch would take; send nothing")
     submit.add_argument("--json", action="store_true", help="print the batch as JSON")
     submit.add_argument("--skip-missing", action="store_true",
                         help="submit what can be read even if some paths do not exist")

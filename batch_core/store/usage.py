@@ -15,8 +15,8 @@ USAGE_FIELDS = ("usage_input_tokens", "usage_output_tokens", "usage_calls", "usa
 
 @storage
 def add_usage(batch_id: str, input_tokens: int, output_tokens: int, calls: int, cost_usd: float) -> bool:
-    values = (int(input_tokens), int(output_tokens), int(calls), f"{cost_usd:.8f}")
-    args = [item for pair in zip(USAGE_FIELDS, values) for item in pair]
+    values: tuple[int | str, ...] = (int(input_tokens), int(output_tokens), int(calls), f"{cost_usd:.8f}")
+    args: list[int | str] = [item for pair in zip(USAGE_FIELDS, values) for item in pair]
     return bool(script("ADD_USAGE")(keys=[batch_key(batch_id)], args=args, client=get_client()))
 
 

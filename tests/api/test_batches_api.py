@@ -195,3 +195,31 @@ def test_invalid_idempotency_key_is_422(client):
     response = client.post(BATCH, json={"meetings": [meeting("K")]},
                            headers={"Idempotency-Key": "x" * 300})
     assert response.status_code == 422
+
+
+def test_estimate_says_calls_tokens_and_cost_and_stores_nothing(client, monkeypatch):
+    from batch_core import config
+    from tests.pipeline.long_meeting import long_transcript
+    monkeypatch.setenv("LLM_PROVIDER", "openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "unused")
+    monkeypatch.setenv("LLM_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("LLM_CONTEXT_TOKENS", "8192")
+    config.reload_settings()
+    body = {"meetings": [{"title": "Ops", "tier": "ordinary", "transcript": long_transcript(60)},
+                         {"title": "Short", "tier": "sensitive", "transcript": long_transcript(5, tasks=2)}]}
+    answer = client.post("/api/v1/meetings/batch/estimate", json=body)
+    assert answer.status_code == 200, answer.text
+    estimate = answer.json()
+    assert estimate["meetings"] == 2 and estimate["model"] == "gpt-4o-mini"
+    assert estimate["calls"] == estimate["parts"] + 1  # the long one has a summary call, the short one none
+    assert estimate["parts"] >= 3 and estimate["input_tokens"] > 13000
+    expected = (estimate["input_tokens"] * 0.15 + estimate["output_tokens"] * 0.60) / 1e6
+    assert abs(estimate["cost_usd"] - expected) < 1e-6
+    assert client.get("/api/v1/meetings/batch").json()["batches"] == []
+
+
+def test_estimate_refuses_an_invalid_batch_in_plain_words(client):
+    meeting = {"title": "x", "tier": "ordinary", "transcript": "Ann: hello there."}
+    answer = client.post("/api/v1/meetings/batch/estimate", json={"meetings": [meeting] * 51})
+    assert answer.status_code == 400
+    assert "at most 50 meetings" in answer.text and "Traceback" not in answer.text

@@ -88,3 +88,18 @@ def test_redis_stop_leaves_an_external_server_alone(capsys, redis_url):
     assert main(["redis", "stop"]) == 0
     assert "REDIS_URL is set" in capsys.readouterr().out
     assert batch_core.health()["redis"] == "ok"
+
+
+def test_submit_estimate_prints_tokens_and_cost_and_sends_nothing(tmp_path, capsys, monkeypatch):
+    from batch_core import config
+    folder = _write(tmp_path / "est", 3)
+    monkeypatch.setenv("LLM_PROVIDER", "anthropic")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "unused")
+    config.reload_settings()
+    assert main(["submit", str(folder), "--estimate"]) == 0
+    out = capsys.readouterr().out
+    assert "3 provider calls" in out and "input tokens" in out and "$" in out and "Nothing was sent" in out
+    assert batch_core.list_batches() == []
+    assert main(["submit", str(folder), "--estimate", "--json"]) == 0
+    estimate = json.loads(capsys.readouterr().out)
+    assert estimate["calls"] == 3 and estimate["model"] == "claude-sonnet-4-5" and estimate["cost_usd"] > 0

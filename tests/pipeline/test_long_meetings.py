@@ -114,10 +114,10 @@ def test_truncated_answer_splits_the_part_instead_of_failing(fake_llm):
 
 
 def test_output_budget_is_sent_explicitly(fake_llm):
-    server = fake_llm.use("anthropic", LLM_OUTPUT_TOKENS=3000)
+    server = fake_llm.use("anthropic", LLM_OUTPUT_TOKENS=3000, LLM_CONTEXT_TOKENS=128000)
     run(MeetingIn(title="Weekly", tier="ordinary", transcript=long_transcript(5, tasks=2)))
     assert server.requests[0].body["max_tokens"] == 3000
-    openai_server = fake_llm.use("openai", LLM_OUTPUT_TOKENS=2500)
+    openai_server = fake_llm.use("openai", LLM_OUTPUT_TOKENS=2500, LLM_CONTEXT_TOKENS=128000)
     openai_server.clear()
     run(MeetingIn(title="Weekly", tier="ordinary", transcript=long_transcript(5, tasks=2)))
     # A self-hosted base URL gets the parameter every compatible server reads.
@@ -160,3 +160,9 @@ def test_openai_cached_prompt_tokens_are_counted_once_and_priced_lower(fake_llm)
     second = run(MeetingIn(title="Two", tier="ordinary", transcript=long_transcript(5, tasks=2, seed=8)))
     assert server.usage_totals["input_tokens"] == first.usage["input_tokens"] + second.usage["input_tokens"]
     assert second.usage["cost_usd"] < first.usage["cost_usd"]
+
+
+def test_a_small_window_reserves_a_quarter_for_the_answer(fake_llm):
+    server = fake_llm.use("openai", LLM_CONTEXT_TOKENS=8192)
+    run(MeetingIn(title="Weekly", tier="ordinary", transcript=long_transcript(5, tasks=2)))
+    assert server.requests[0].body["max_tokens"] == 2048
