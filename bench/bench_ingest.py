@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import resource
 import sys
@@ -99,6 +100,37 @@ def zip_of_texts(target: int) -> bytes:
     return buffer.getvalue()
 
 
+def whisperx_json(target: int) -> bytes:
+    segments, size, i = [], 0, 0
+    while size < target:
+        segment = {"start": i, "end": i + 1, "text": f" {SENTENCE}", "speaker": f"SPEAKER_{i % 4:02d}"}
+        segments.append(segment)
+        size += len(json.dumps(segment))
+        i += 1
+    return json.dumps({"segments": segments, "language": "en"}).encode()
+
+
+def assemblyai_json(target: int) -> bytes:
+    rows, size, i = [], 0, 0
+    while size < target:
+        row = {"speaker": "ABCD"[i % 4], "text": SENTENCE, "start": i * 1000, "end": i * 1000 + 900}
+        rows.append(row)
+        size += len(json.dumps(row))
+        i += 1
+    return json.dumps({"utterances": rows}).encode()
+
+
+def sbv_file(target: int) -> bytes:
+    return _repeat(lambda i: f"{_clock(i)[1:]},{_clock(i + 1)[1:]}\n{NAMES[i % 4]}: {SENTENCE}\n\n", target).encode()
+
+
+def pdf_file(target: int) -> bytes:
+    """One page of text lines per ~3 KB (pypdf's text extraction is the slow part)."""
+    from tests.ingest.pdf_builder import text_pdf
+    lines = [f"{NAMES[i % 4]}: {SENTENCE}" for i in range(max(1, min(target, 256 * 1024) // 60))]
+    return text_pdf(lines)
+
+
 def bench_formats(megabytes: float) -> None:
     target = int(megabytes * 1024 * 1024)
     print("s per MB = seconds per MB of transcript text produced (uncompressed), best of 2 runs")
@@ -108,6 +140,8 @@ def bench_formats(megabytes: float) -> None:
         ("timed txt", timed_text, "t.txt"),
         ("otter txt", otter_text, "o.txt"), ("cp1252 txt", cp1252_text, "c.txt"), ("markdown", markdown, "m.md"),
         ("prose txt", prose, "p.txt"), ("docx", teams_docx, "d.docx"), ("zip of 20 txt", zip_of_texts, "z.zip"),
+        ("whisperx json", whisperx_json, "w.json"), ("assemblyai json", assemblyai_json, "a.json"),
+        ("youtube sbv", sbv_file, "y.sbv"), ("pdf (1 page)", pdf_file, "p.pdf"),
     ]:
         data = make(target)
         best = None

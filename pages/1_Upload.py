@@ -13,7 +13,7 @@ from ui.format import escape_markdown
 from ui.preview import build_preview, estimate_words, selected_meetings, split_into_batches, upload_signature
 
 # What ingest reads (batch_core.ingest.detect); anything else is refused by the widget itself.
-ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "zip"]
+ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "json", "sbv", "tsv", "pdf", "zip"]
 PASTED_NAME = "pasted transcript.txt"
 TIER_HELP = {
     Tier.ORDINARY.value: "Processed as is: the transcript and its insights are stored unchanged.",
@@ -106,7 +106,8 @@ if tier == Tier.SENSITIVE.value:
 files_tab, paste_tab = st.tabs([":material/folder_open: Files", ":material/content_paste: Paste a transcript"])
 with files_tab:
     files = st.file_uploader(
-        "Drag and drop transcripts here (.vtt .srt .txt .md .docx, or a .zip of them)",
+        "Drag and drop transcripts here (.vtt .srt .txt .md .docx .pdf .sbv, speech-to-text .json/.tsv, "
+        "or a .zip of them)",
         type=ACCEPTED_TYPES, accept_multiple_files=True, key=f"uploader_{generation}",
     ) or []
 with paste_tab:

@@ -61,7 +61,7 @@ def estimate_batch(body: BatchSubmitRequest) -> dict:
 @router.post("/upload", status_code=202, response_model=UploadResponse,
              responses={**SUBMIT_ERRORS, 400: {"model": UploadFailure,
                                                "description": "No usable file, or over a limit."}},
-             summary="Submit transcript files (.vtt .srt .txt .md .docx .zip)")
+             summary="Submit transcript files (.vtt .srt .txt .md .docx .pdf .sbv .json .tsv .zip)")
 def upload_batch(
     response: Response,
     files: Annotated[list[UploadFile], File(description="One or more transcript files.")],

@@ -2,7 +2,10 @@
 
 - Bytes starting `PK\\x03\\x04` (or an empty archive's `PK\\x05\\x06`) are a ZIP container; one
   holding `word/document.xml` is a Word .docx, anything else an archive.
-- Text starting `WEBVTT` is WebVTT; text whose first block is `1` + `00:00:01,000 --> ...` is SRT.
+- Bytes starting `%PDF-` are a PDF.
+- Text starting `WEBVTT` is WebVTT; text whose first block is `1` + `00:00:01,000 --> ...` is SRT;
+  text starting `{`/`[` is JSON (its keys then name the tool, ingest/speech_json/); a first line
+  `0:00:01.000,0:00:03.500` is YouTube SBV; a `start<TAB>end<TAB>text` header is Whisper TSV.
   Content beats the extension: a .txt holding WebVTT is read as WebVTT.
 - Otherwise the extension decides between Markdown (.md, or text opening with `---` front matter)
   and plain text; a .vtt/.srt/.docx/.zip whose content is not that format is refused by name
@@ -14,7 +17,10 @@ import io
 import zipfile
 from enum import Enum
 
+from batch_core.ingest.sbv import looks_like_sbv
+from batch_core.ingest.speech_json import looks_like_json
 from batch_core.ingest.text import looks_like_srt, looks_like_vtt
+from batch_core.ingest.tsv_format import looks_like_whisper_tsv
 
 
 class IngestFormat(str, Enum):
@@ -22,7 +28,11 @@ class IngestFormat(str, Enum):
     SRT = "srt"            # SubRip captions
     TEXT = "text"          # plain-text transcript or prose
     MARKDOWN = "markdown"  # Markdown, optional YAML front matter
-    DOCX = "docx"          # Word document (Teams transcript export)
+    DOCX = "docx"          # Word document (Teams transcript export, Google Meet as .docx)
+    JSON = "json"          # speech-to-text JSON (Whisper, WhisperX, AssemblyAI, Deepgram, AWS, Fireflies)
+    SBV = "sbv"            # YouTube captions
+    TSV = "tsv"            # Whisper's tab-separated output
+    PDF = "pdf"            # text PDF (minutes, transcripts)
     ZIP = "zip"            # archive of any of the above
 
 
@@ -36,6 +46,10 @@ EXTENSIONS: dict[str, IngestFormat] = {
     ".md": IngestFormat.MARKDOWN,
     ".markdown": IngestFormat.MARKDOWN,
     ".docx": IngestFormat.DOCX,
+    ".json": IngestFormat.JSON,
+    ".sbv": IngestFormat.SBV,
+    ".tsv": IngestFormat.TSV,
+    ".pdf": IngestFormat.PDF,
     ".zip": IngestFormat.ZIP,
 }
 SUPPORTED = ", ".join(sorted({ext for ext in EXTENSIONS if ext}))
@@ -79,6 +93,12 @@ def sniff_text(text: str, hint: IngestFormat) -> IngestFormat:
         return IngestFormat.VTT
     if looks_like_srt(text):
         return IngestFormat.SRT
+    if looks_like_json(text):
+        return IngestFormat.JSON
+    if looks_like_sbv(text):
+        return IngestFormat.SBV
+    if looks_like_whisper_tsv(text):
+        return IngestFormat.TSV
     if hint is IngestFormat.MARKDOWN or text.lstrip("\ufeff").startswith("---\n"):
         return IngestFormat.MARKDOWN
     return IngestFormat.TEXT

@@ -21,6 +21,8 @@ class ParsedFile(BaseModel):
     turns: list[Turn] = Field(default_factory=list)
     text: str                      # `[hh:mm:ss] Speaker: text` lines; parse_text reads it back
     encoding: str | None = None    # how the bytes were decoded (None for .docx)
+    language: str | None = None    # when the file says it (speech-to-text JSON)
+    source_tool: str | None = None  # which tool wrote it, when the shape says so ("WhisperX")
     warnings: list[str] = Field(default_factory=list)
 
     def as_meeting(self, tier: Tier | str) -> dict:

@@ -6,6 +6,8 @@ Understood layouts (mixed freely):
   with the text on the lines below,
   a lone `Speaker:` line with the text below, a lone timestamp line before a turn,
   `0:0:3.4 --> 0:0:5.6` timing lines followed by a bare name line (older Teams .docx),
+  `**Name** (00:00:00)` headers and `Name (00:01): text` lines (tl;dv, Fireflies Markdown),
+  `00:00:01<TAB>Name<TAB>text` columns (Zoom .txt saved as a table),
   and unstructured prose (one turn, speaker None).
 Pasted WebVTT or SRT is recognised and handed to those parsers.
 """
@@ -33,6 +35,12 @@ _BARE_TIME = re.compile(rf"^(?P<time>{CLOCK})\s+(?:[-–—|]\s*)?(?P<rest>\S.*)
 _TIME_ONLY = re.compile(rf"^[\[(]?(?P<time>{CLOCK})[\])]?$")
 _ARROW = re.compile(rf"^(?P<start>{LOOSE_CLOCK}|{CLOCK})\s*-->\s*(?P<end>{LOOSE_CLOCK}|{CLOCK})")
 _HEADER = re.compile(rf"^(?P<name>\S.*?)(?P<gap>\s+)(?P<time>{CLOCK})$")
+# tl;dv and others: `**Kari Nordmann** (00:00:00)` alone on a line (Markdown already unstarred).
+_HEADER_IN_BRACKETS = re.compile(rf"^\**(?P<name>[^*()\[\]]{{1,100}}?)\**[ \t]{{0,3}}[\[(](?P<time>{CLOCK})[\])][ \t]{{0,3}}$")
+# `Kari Nordmann (00:01): text`
+_NAME_TIME_TEXT = re.compile(rf"^(?P<name>[^():\[\]]{{1,100}}?)[ \t]{{0,3}}[\[(](?P<time>{CLOCK})[\])][ \t]{{0,3}}:[ \t]*(?P<rest>\S.*)$")
+# Zoom .txt saved as columns: `00:00:01<TAB>Kari Nordmann<TAB>text`
+_TAB_COLUMNS = re.compile(rf"^(?P<time>{CLOCK})\t(?P<name>[^\t]{{1,100}})\t(?P<rest>.*)$")
 _MAX_HEADER_CHARS = 100
 _SRT_START = re.compile(r"^\d+[ \t]*\n[ \t]*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
 
@@ -84,6 +92,9 @@ def _header_match(line: str) -> tuple[str, float | None] | None:
     """`Alice Smith  0:03` -> ("Alice Smith", 3.0)."""
     if len(line) > _MAX_HEADER_CHARS:
         return None
+    bracketed = _HEADER_IN_BRACKETS.match(line)
+    if bracketed and plausible_name(bracketed.group("name").strip()):
+        return bracketed.group("name").strip(), parse_clock(bracketed.group("time"))
     match = _HEADER.match(line)
     if not match:
         return None
@@ -151,6 +162,11 @@ def _read_line(line: str, lines: list[str], index: int, out: _TurnCollector) -> 
         return 0
     if (header := _header_match(line)):
         out.open(header[0], start=header[1])
+        return 0
+    # Bounded: the name part is at most 100 characters, so no line can make these backtrack far.
+    columns = _TAB_COLUMNS.match(lines[index].rstrip("\n")) or _NAME_TIME_TEXT.match(line[:400])
+    if columns and plausible_name(columns.group("name").strip()):
+        out.open(columns.group("name").strip(), columns.group("rest").strip(), start=parse_clock(columns.group("time")))
         return 0
     timed = _BRACKETED.match(line)
     if timed is None and (bare := _BARE_TIME.match(line)) and split_prefix(bare.group("rest")):

@@ -1,7 +1,7 @@
 """WebVTT (Teams, legacy Stream, Zoom, plain captions) to speaker turns, with webvtt-py.
 
-Speakers come from `<v Name>` voice spans (Teams; several per cue allowed, `</v>` optional)
-or from a `Name: text` payload (Zoom). Cues are ordered by start time, not by id, because
+Speakers come from `<v Name>` voice spans (Teams; several per cue allowed, `</v>` optional),
+a `1 "Name"` cue id (Webex) or a `Name: text` payload (Zoom). Cues are ordered by start time, not by id, because
 Teams ids (`<GUID>/<n>-<m>`) arrive out of order.
 """
 from __future__ import annotations
@@ -20,6 +20,8 @@ from batch_core.ingest.turns import clean_text, merge_turns
 # `<v Name>` or `<v.loud Name>`. Classes exclude `.`, `<` and `>` so that no input can make
 # the engine backtrack (a hostile cue of 10 MB must still parse in linear time).
 _VOICE = re.compile(r"<v(?:\.[^\s<>.]+)*[ \t]+([^<>]*)>")
+# Webex puts the speaker in the cue id: `1 "Kari Nordmann"`.
+_WEBEX_ID = re.compile(r'^\d+\s+"([^"]{1,100})"\s*$')
 
 
 def _segments(raw: str) -> list[tuple[str | None, str]]:
@@ -59,8 +61,11 @@ def read_vtt(text: str) -> tuple[list[Turn], int]:
     for caption in captions:
         start = caption.start_time.in_milliseconds() / 1000
         end = caption.end_time.in_milliseconds() / 1000
+        cue_speaker = _WEBEX_ID.match(caption.identifier or "")
         for speaker, body in _segments(caption.raw_text):
-            if speaker is None and (labelled := split_prefix(body)):
+            if speaker is None and cue_speaker:
+                speaker = safe_label(clean_text(cue_speaker.group(1)))
+            elif speaker is None and (labelled := split_prefix(body)):
                 speaker, body = labelled
             turns.append(Turn(speaker=speaker, text=body, start=start, end=end))
     if not any(t.text for t in turns):

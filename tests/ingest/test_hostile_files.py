@@ -69,7 +69,7 @@ def test_text_named_docx_and_zip():
 
 
 def test_unsupported_extension():
-    assert _error_of("slides.pdf", b"%PDF-1.7").startswith("unsupported file type .pdf (supported: .docx, .markdown, .md")
+    assert _error_of("slides.pptx", b"PKnot really").startswith("unsupported file type .pptx (supported: .docx, .json, .markdown")
 
 
 @pytest.mark.parametrize("encoding, expected_encoding", [

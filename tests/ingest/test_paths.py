@@ -15,14 +15,14 @@ def test_folder_walk_with_zip_junk_and_unsupported(tmp_path):
     (tmp_path / ".DS_Store").write_bytes(b"junk")
     (tmp_path / "__MACOSX").mkdir()
     (tmp_path / "__MACOSX" / "._a.txt").write_bytes(b"junk")
-    (tmp_path / "slides.pdf").write_bytes(b"%PDF")
+    (tmp_path / "slides.pptx").write_bytes(b"PK")
     report = load_paths([str(tmp_path)])
     assert [p.name for p in report.parsed] == [
         str(tmp_path / "2025-03-04_design-sync.srt"), str(tmp_path / "exports.zip") + "/a.txt",
         str(tmp_path / "team" / "retro_notes.txt")]
     assert [p.title for p in report.parsed] == ["design sync", "a", "retro notes"]
     assert [(i.name, i.reason.split(" (")[0]) for i in report.ignored] == [
-        (str(tmp_path / "slides.pdf"), "unsupported file type .pdf")]
+        (str(tmp_path / "slides.pptx"), "unsupported file type .pptx")]
     assert report.errors == []
 
 
