@@ -212,3 +212,40 @@ class MeetingRow(BaseModel):
     progress: str | None = None  # "2/5": the part of a long transcript being extracted
     usage: dict[str, Any] | None = None  # input_tokens, output_tokens, calls, cost_usd
     audit: list[AuditEntry] | None = None  # a failed meeting's trail (it has no record)
+
+
+class BatchOutcome(str, Enum):
+    """What a batch that ended achieved; `status` says only that it ended."""
+    ALL_COMPLETED = "all_completed"                  # every meeting that ran completed
+    COMPLETED_WITH_FAILURES = "completed_with_failures"
+    NOTHING_COMPLETED = "nothing_completed"          # it ran, and every meeting failed
+    NOTHING_NEW = "nothing_new"                      # every meeting was skipped (duplicates, too short)
+    CANCELED = "canceled"
+    PARTIAL = "partial"                              # stopped by an infrastructure fault
+
+
+def batch_outcome(status: str, counts: dict[str, int]) -> BatchOutcome | None:
+    """None while the batch is still processing."""
+    if status == BatchState.PROCESSING.value:
+        return None
+    if status == BatchState.CANCELED.value:
+        return BatchOutcome.CANCELED
+    if status == BatchState.PARTIAL.value:
+        return BatchOutcome.PARTIAL
+    completed, failed = counts.get("completed", 0), counts.get("failed", 0)
+    if completed == 0 and failed == 0:
+        return BatchOutcome.NOTHING_NEW
+    if completed == 0:
+        return BatchOutcome.NOTHING_COMPLETED
+    return BatchOutcome.COMPLETED_WITH_FAILURES if failed else BatchOutcome.ALL_COMPLETED
+
+
+def outcome_words(outcome: BatchOutcome | None, counts: dict[str, int]) -> str:
+    """'completed · 3 failed', 'nothing new · 19 skipped', 'processing'."""
+    if outcome is None:
+        return "processing"
+    extras = [f"{counts[k]} {k}" for k in ("failed", "skipped", "canceled") if counts.get(k)]
+    head = {BatchOutcome.ALL_COMPLETED: "completed", BatchOutcome.COMPLETED_WITH_FAILURES: "completed",
+            BatchOutcome.NOTHING_COMPLETED: "nothing completed", BatchOutcome.NOTHING_NEW: "nothing new",
+            BatchOutcome.CANCELED: "canceled", BatchOutcome.PARTIAL: "stopped early"}[outcome]
+    return " · ".join([head, *extras])

@@ -14,7 +14,7 @@ from batch_core import store
 from batch_core.store import client as redis_server
 from batch_core.engine import dispatch, identity, pool, state
 from batch_core.config import settings
-from batch_core.models import BatchState, MeetingIn, Tier
+from batch_core.models import BatchState, MeetingIn, Tier, batch_outcome, outcome_words
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
 from batch_core.engine.planning import plan_batch
@@ -94,6 +94,9 @@ def _summary(header: dict[str, Any]) -> dict[str, Any]:
     batch["cancel_requested"] = header.get("cancel_requested") == "1"
     batch["throughput_per_min"] = _throughput_per_min(header)
     batch["usage"] = store.usage_from_header(header)
+    outcome = batch_outcome(str(header.get("status")), header)
+    batch["outcome"] = outcome.value if outcome else None
+    batch["outcome_text"] = outcome_words(outcome, header)
     return batch
 
 

@@ -9,7 +9,7 @@ from batch_core.models import BatchState, MeetingState
 from ui.charts import throughput_chart
 from ui.components import (
     PAGE_MEETINGS, PAGE_UPLOAD, SELECTED_BATCH, flash, guarded, page_setup,
-    show_flash, status_markdown,
+    outcome_markdown, show_flash,
 )
 from ui.exports import batch_json, rows_csv
 from ui.format import STATUS_ICONS, code_span, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
@@ -80,7 +80,7 @@ counts = status_counts(batch)
 total = int(batch.get("total") or len(rows))
 finished = sum(counts[s.value] for s in MeetingState if s.terminal)
 
-st.markdown(f"{status_markdown(status)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
+st.markdown(f"{outcome_markdown(batch)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
             f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
             + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
 st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")

@@ -66,6 +66,19 @@ def status_markdown(status: object) -> str:
     return f"{STATUS_ICONS.get(value, '')} :{BADGE_COLOURS.get(value, 'gray')}[**{value}**]"
 
 
+OUTCOME_COLOURS = {"all_completed": "green", "completed_with_failures": "orange", "nothing_completed": "red",
+                   "nothing_new": "gray", "canceled": "gray", "partial": "violet"}
+
+
+def outcome_markdown(batch: dict) -> str:
+    """'completed · 3 failed' in its own colour: a batch where nothing completed is not green."""
+    outcome = batch.get("outcome")
+    if not outcome:
+        return status_markdown(batch.get("status"))
+    words = str(batch.get("outcome_text") or outcome)  # built from our counters, never user text
+    return f":{OUTCOME_COLOURS.get(outcome, 'gray')}[**{words}**]"
+
+
 def flash(message: str) -> None:
     """Keep a message for the next page the user lands on."""
     st.session_state[FLASH] = message

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -100,7 +101,7 @@ def _usage_words(usage: dict[str, Any] | None) -> str:
 
 
 def print_batch(batch: dict[str, Any]) -> None:
-    print(f"{batch['batch_id']}  {batch['status']}  total {batch['total']}: "
+    print(f"{batch['batch_id']}  {batch.get('outcome_text') or batch['status']}  total {batch['total']}: "
           f"{batch['completed']} completed, {batch['failed']} failed, {batch['skipped']} skipped, "
           f"{batch['canceled']} canceled, {batch['queued']} queued, "
           f"{batch['processing']} processing")
@@ -177,7 +178,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No batches.")
     for batch in [] if args.json else batches:
         print(f"{batch['batch_id']}  {batch['submitted_at']}  {batch['status']:<10} "
-              f"{batch['completed']}/{batch['total']} completed, {batch['failed']} failed")
+              f"{batch['completed']}/{batch['total']} completed, {batch['failed']} failed, "
+              f"{batch['skipped']} skipped  ({batch.get('outcome_text') or batch['status']})")
     return EXIT_OK
 
 
@@ -282,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
     except batch_core.StorageUnavailable as exc:
         _err(f"error: {exc}")
         return EXIT_STORAGE
+    except BrokenPipeError:
+        # `status … | head` closed the pipe: stop quietly like other Unix tools, and keep the
+        # interpreter's final flush from printing a traceback of its own.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         _err("interrupted: meetings not yet started stay queued and resume in the next app process")
         return 130
