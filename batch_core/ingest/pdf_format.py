@@ -24,7 +24,7 @@ def is_pdf(data: bytes) -> bool:
 def pdf_text(data: bytes, limits: Limits) -> tuple[str, str | None]:
     """(text of every page, title from the document info), or IngestError."""
     from pypdf import PdfReader  # only PDF uploads pay for the import
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError  # only PDF uploads pay for the import
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -25,7 +25,7 @@ How to read a transcript:
 - A decision is something the meeting settled ("we'll go with", "agreed", "let's do X"), not a proposal
   that nobody took up. Confidence: 0.9 when stated outright and agreed, 0.6 when implied, 0.3 when tentative.
 - An action item needs someone who will do something: "I'll send it", "can you check X?" answered with yes,
-  "Ola takes the budget". A wish ("it would be nice to") is not an action item. Keep the owner as written;
+  "SPEAKER_2 takes the budget". A wish ("it would be nice to") is not an action item. Keep the owner as written;
   when the speaker commits for themselves, the owner is that speaker. Keep deadlines in the words used
   ("by Friday", "end of Q3"); never turn them into dates.
 - Priority: high when the meeting says urgent, blocking, today or asap; low when it says "when you have time"
@@ -35,16 +35,16 @@ How to read a transcript:
 - Open questions are questions asked and not answered, and points explicitly deferred ("let's come back to").
 - Speakers' small talk, greetings and filler ("yeah", "mm-hmm") carry no insights.
 
-Example. Transcript:
-[00:00:05] Kari: The vendor missed the March deadline again. I think we switch to the backup supplier.
-[00:00:14] Ola: Agreed. I'll call them tomorrow and ask for a quote by Friday. It's urgent.
-[00:00:22] Kari: Good. Who tells finance? We can decide that next week.
+Example (speakers are labels here; keep whatever labels or names the real transcript uses). Transcript:
+[00:00:05] SPEAKER_A: The vendor missed the March deadline again. I think we switch to the backup supplier.
+[00:00:14] SPEAKER_B: Agreed. I'll call them tomorrow and ask for a quote by Friday. It's urgent.
+[00:00:22] SPEAKER_A: Good. Who tells finance? We can decide that next week.
 Answer:
-{"summary": "The team discussed the vendor's missed March deadline and decided to switch to the backup supplier. Ola will ask the backup supplier for a quote; who informs finance is still open.",
- "decisions": [{"topic": "supplier", "decision": "Switch to the backup supplier", "deciders": ["Kari", "Ola"], "confidence": 0.9}],
- "action_items": [{"task": "Call the backup supplier and ask for a quote", "owner": "Ola", "deadline": "by Friday", "priority": "high"}],
- "key_topics": [{"name": "vendor missed deadline", "importance": 0.8, "related_speakers": ["Kari", "Ola"]}],
- "open_questions": [{"question": "Who tells finance?", "context": "deferred to next week", "stakeholders": ["Kari"]}]}"""
+{"summary": "The team discussed the vendor's missed March deadline and decided to switch to the backup supplier. SPEAKER_B will ask the backup supplier for a quote; who informs finance is still open.",
+ "decisions": [{"topic": "supplier", "decision": "Switch to the backup supplier", "deciders": ["SPEAKER_A", "SPEAKER_B"], "confidence": 0.9}],
+ "action_items": [{"task": "Call the backup supplier and ask for a quote", "owner": "SPEAKER_B", "deadline": "by Friday", "priority": "high"}],
+ "key_topics": [{"name": "vendor missed deadline", "importance": 0.8, "related_speakers": ["SPEAKER_A", "SPEAKER_B"]}],
+ "open_questions": [{"question": "Who tells finance?", "context": "deferred to next week", "stakeholders": ["SPEAKER_A"]}]}"""
 
 SUMMARY_SYSTEM_PROMPT = """You write the summary of a meeting from the summaries of its consecutive parts.
 Write 2-4 sentences on what was discussed and concluded across the whole meeting; never invent

@@ -20,7 +20,7 @@ MAX_DEPTH = 64
 def looks_like_json(text: str) -> bool:
     """An object, or a list of objects; `[00:00:01] Kari: ...` is a transcript line, not JSON."""
     head = text.lstrip("\ufeff \t\r\n")[:64]
-    return head.startswith("{") or (head.startswith("[") and head[1:].lstrip()[:1] in ("{", "]"))
+    return head.startswith("{") or (head.startswith("[") and head[1:].lstrip()[:1] in ("{", "[", "]", '"'))
 
 
 def _depth_ok(text: str) -> bool:
