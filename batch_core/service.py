@@ -71,6 +71,12 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
             "submitted_at": submitted_at}
 
 
+def language_name(code: str | None) -> str:
+    """'Norwegian (Bokmål)' for a record's `language` code; the code itself when unknown."""
+    from batch_core.pipeline.language import language_name as name_of  # no model load: only the names table
+    return name_of(code)
+
+
 def estimate(meetings: Sequence[dict[str, Any] | MeetingIn]) -> dict[str, Any]:
     """What submitting `meetings` would send to the configured provider: parts, calls, tokens and
     cost (USD at list price; None when the model has no known price). Nothing is stored or sent."""

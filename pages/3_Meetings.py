@@ -6,7 +6,6 @@ import streamlit as st
 import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
-from ui.format import language_name
 from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
 from ui.format import (code_span, escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
                        status_value)
@@ -39,7 +38,7 @@ def show_meeting(record: dict) -> None:
         (f"Date {escape_markdown(record['meeting_date'])} · " if record.get("meeting_date") else "")
         + f"{len(speakers)} speakers · "
         f"{record.get('word_count', 0)} words · length {fmt_clock(record.get('duration_seconds'))} · "
-        + (f"language {language_name(record['language'])} · " if record.get("language") else "")
+        + (f"language {core.language_name(record['language'])} · " if record.get("language") else "")
         + f"processed {fmt_time(record.get('processed_at'))} by {record.get('provider')}/"
         f"{record.get('model')} · id {meeting_id}")
     spend = usage_line(record.get("usage"))

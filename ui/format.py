@@ -176,11 +176,3 @@ def highlight_placeholders(text: str) -> str:
     parts.append(escape_markdown(text[cursor:]))
     return "".join(parts).replace("\n", "  \n")
 
-
-LANGUAGE_NAMES = {"en": "English", "no": "Norwegian", "nb": "Norwegian", "nn": "Norwegian (Nynorsk)", "sv": "Swedish",
-                  "da": "Danish", "fi": "Finnish", "is": "Icelandic", "de": "German", "fr": "French", "es": "Spanish",
-                  "nl": "Dutch", "pl": "Polish"}
-
-
-def language_name(code: str | None) -> str:
-    return LANGUAGE_NAMES.get(code or "", code or "unknown")

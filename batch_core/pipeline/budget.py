@@ -66,14 +66,18 @@ class Budget:
         return max(MIN_CHUNK_TOKENS, self.input - fixed_prompt_tokens - MESSAGE_OVERHEAD)
 
     def lowered_to(self, context: int) -> "Budget":
-        output = min(self.output, max(256, context // 4))
-        return Budget(context=context, output=output, source=f"learned from the provider ({context} tokens)")
+        return Budget(context=context, output=answer_reserve(self.output, context),
+                      source=f"learned from the provider ({context} tokens)")
+
+
+def answer_reserve(wanted: int, context: int) -> int:
+    """Tokens kept for the answer: at most a quarter of the window, so a small one keeps room for text."""
+    return min(wanted, max(256, context // 4))
 
 
 def budget_for(config: Settings, model: str, learned: int | None = None) -> Budget:
     context, source = context_window(model, config.llm_context_tokens)
-    output = min(config.llm_output_tokens, max(256, context // 4))  # a small window keeps room for text
-    budget = Budget(context=context, output=output, source=source)
+    budget = Budget(context=context, output=answer_reserve(config.llm_output_tokens, context), source=source)
     if learned is not None and learned < context:
         budget = budget.lowered_to(learned)
     return budget

@@ -12,10 +12,12 @@ its part split in two, since a smaller part has fewer items to write.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from batch_core.config import Settings
@@ -67,10 +69,15 @@ class ExtractResult:
     budget: Budget | None = None
 
 
+@lru_cache(maxsize=1)
+def _instructions_tokens() -> int:
+    return estimate_tokens(SYSTEM_PROMPT) + estimate_tokens(json.dumps(insights_schema()))
+
+
 def fixed_prompt_tokens(request: ExtractionRequest) -> int:
     """What every part sends besides its transcript: instructions, schema, the header lines."""
     header = "\n".join(header_lines(request)) + "\nPart 10 of 10 of the transcript (its first lines repeat ...)"
-    return estimate_tokens(SYSTEM_PROMPT) + estimate_tokens(json.dumps(insights_schema())) + estimate_tokens(header)
+    return _instructions_tokens() + estimate_tokens(header)
 
 
 def plan_parts(turns: list[Turn], request: ExtractionRequest, budget: Budget) -> list[Chunk]:
@@ -143,13 +150,8 @@ def extract_insights(provider: Provider, request: ExtractionRequest, config: Set
 
 
 def _part_request(request: ExtractionRequest, chunk: Chunk, number: int, total: int) -> ExtractionRequest:
-    if total == 1 and not chunk.context:
-        return ExtractionRequest(title=request.title, turns=chunk.own, transcript=render_text(chunk.own),
-                                 speakers=request.speakers, meeting_date=request.meeting_date,
-                                 language=request.language)
-    return ExtractionRequest(title=request.title, turns=chunk.turns, transcript=render_text(chunk.turns),
-                             speakers=request.speakers, meeting_date=request.meeting_date,
-                             language=request.language, part=number, part_count=total)
+    return dataclasses.replace(request, turns=chunk.turns, transcript=render_text(chunk.turns),
+                               part=number, part_count=total)
 
 
 def _summary(provider: Provider, request: ExtractionRequest, parts: list[Insights], meter: UsageMeter,

@@ -52,12 +52,15 @@ anything the parts do not say. Keep placeholders such as <PERSON> or SPEAKER_2 e
 Answer with JSON: {"summary": "..."}"""
 
 
-def language_line(language: str | None) -> str | None:
+ALL_FIELDS = "every text field (summary, decisions, tasks, topics, questions)"
+
+
+def language_line(language: str | None, fields: str = ALL_FIELDS) -> str | None:
     if not language or language == "en":
         return None
     name = language_name(language)
-    return (f"Language: the meeting is held in {name}. Write every text field (summary, decisions, tasks, "
-            f"topics, questions) in {name}; keep names and placeholders as written.")
+    return (f"Language: the meeting is held in {name}. Write {fields} in {name}; "
+            "keep names and placeholders as written.")
 
 
 def header_lines(request: ExtractionRequest) -> list[str]:
@@ -81,9 +84,9 @@ def user_message(request: ExtractionRequest) -> str:
 
 def summary_message(title: str, summaries: Sequence[str], language: str | None) -> str:
     lines = [f"Meeting title: {title}"]
-    line = language_line(language)
+    line = language_line(language, fields="the summary")
     if line:
-        lines.append(line.replace("every text field (summary, decisions, tasks, topics, questions)", "the summary"))
+        lines.append(line)
     lines.append("")
     lines.extend(f"Part {number} of {len(summaries)}: {text}" for number, text in enumerate(summaries, 1))
     return "\n".join(lines)

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from tests.fakes.llm_wire import (ANTHROPIC_MIN_CACHEABLE, anthropic_message, context_error, count_tokens,
+                                  error_body, is_summary_request, openai_completion, prompt_tokens)
+
 VALID_INSIGHTS: dict[str, Any] = {
     "summary": "The team reviewed the plan.",
     "decisions": [{"topic": "plan", "decision": "Go with the smaller scope", "deciders": ["SPEAKER_1"],
@@ -285,22 +288,8 @@ class FakeLLMServer:
             return None
         with self._lock:
             self.requests.append(request)
-        limit, prompt = self.context_limit, request.prompt_tokens
-        if request.path.rstrip("/").endswith("/messages"):
-            message = (f"prompt is too long: {prompt} tokens > {limit} maximum" if prompt > limit else
-                       f"input length and `max_tokens` exceed context limit: {prompt} + {output} > {limit}, "
-                       "decrease input length or `max_tokens` and try again")
-            if not self.name_limit:
-                message = "prompt is too long"
-            error = {"type": "error", "error": {"type": "invalid_request_error", "message": message}}
-        else:
-            message = (f"This model's maximum context length is {limit} tokens. However, you requested "
-                       f"{prompt + output} tokens ({prompt} in the messages, {output} in the completion). "
-                       "Please reduce the length of the messages or completion.")
-            if not self.name_limit:
-                message = "the request exceeds the available context size, try increasing it"
-            error = {"error": {"message": message, "type": "invalid_request_error", "param": "messages",
-                               "code": "context_length_exceeded"}}
+        error = context_error(request.path.rstrip("/").endswith("/messages"), request.prompt_tokens, output,
+                              self.context_limit, self.name_limit)
         return FakeResponse(status=400, body=error, kind="context_exceeded")
 
     def cache_split(self, request: RecordedRequest) -> tuple[int, int]:
@@ -350,11 +339,11 @@ class FakeLLMServer:
                 body.encode() if isinstance(body, str) else json.dumps(body).encode())
         anthropic = path.rstrip("/").endswith("/messages")
         if response.status >= 400:
-            return response.status, json.dumps(_error_body(response.status, anthropic)).encode()
+            return response.status, json.dumps(error_body(response.status, anthropic)).encode()
         insights = dict(response.insights or VALID_INSIGHTS)
         if response.insights is None and request.title:
             insights["summary"] = f"Summary of {request.title}."
-        if _is_summary_request(request) and response.insights is None:
+        if is_summary_request(request) and response.insights is None:
             insights = {"summary": f"Summary of {request.title or 'the meeting'} from its parts."}
         answer: Any = insights
         stop = "stop"
@@ -368,86 +357,12 @@ class FakeLLMServer:
             answer = response.content
         if anthropic:
             written, read = self.cache_split(request)
-            envelope = _anthropic_message(request, answer, stop, written, read)
+            envelope = anthropic_message(request, answer, stop, written, read)
             usage = envelope["usage"]
             request.reported = (usage["input_tokens"] + written + read, usage["output_tokens"], read)
         else:
-            envelope = _openai_completion(request, answer, stop, self.openai_cached(request))
+            envelope = openai_completion(request, answer, stop, self.openai_cached(request))
             usage = envelope["usage"]
             request.reported = (usage["prompt_tokens"], usage["completion_tokens"],
                                 usage["prompt_tokens_details"]["cached_tokens"])
         return 200, json.dumps(envelope).encode()
-
-
-ANTHROPIC_MIN_CACHEABLE = 1024
-# A cl100k-like count, written independently of the app's estimator: an ASCII word is one token
-# (one more per 10 letters), digits go in threes, every other character is a token of its own.
-_TOKEN = re.compile(r"[A-Za-z]+|\d{1,3}|[^\sA-Za-z\d]")
-
-
-def count_tokens(text: str) -> int:
-    """This server's token count (not the app's estimator)."""
-    return sum(1 + len(piece) // 10 if piece.isalpha() else 1 for piece in _TOKEN.findall(text))
-
-
-def prompt_tokens(body: Any) -> int:
-    """Tokens of what a request sends: system prompt, messages, tools or response schema."""
-    if not isinstance(body, dict):
-        return 0
-    parts: list[str] = []
-    system = body.get("system")
-    if isinstance(system, str):
-        parts.append(system)
-    elif isinstance(system, list):
-        parts.extend(b.get("text", "") for b in system if isinstance(b, dict))
-    for message in body.get("messages") or []:
-        content = message.get("content")
-        parts.append(content if isinstance(content, str) else json.dumps(content))
-    for extra in ("tools", "response_format"):
-        if body.get(extra):
-            parts.append(json.dumps(body[extra]))
-    return sum(count_tokens(p) for p in parts) + 4 * len(body.get("messages") or [])
-
-
-def _is_summary_request(request: RecordedRequest) -> bool:
-    return "from the summaries of its consecutive parts" in request.prompt
-
-
-def _error_body(status: int, anthropic: bool) -> dict:
-    kind = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}.get(
-        status, "api_error" if status >= 500 else "invalid_request_error")
-    message = f"fake provider error {status}"
-    if anthropic:
-        return {"type": "error", "error": {"type": kind, "message": message}}
-    return {"error": {"message": message, "type": kind, "code": None}}
-
-
-def _openai_completion(request: RecordedRequest, answer: Any, stop: str, cached: int = 0) -> dict:
-    content = answer if isinstance(answer, str) else json.dumps(answer)
-    model = (request.body or {}).get("model", "fake-model")
-    output = count_tokens(content)
-    return {"id": f"chatcmpl-fake-{int(request.received_at * 1e6)}", "object": "chat.completion",
-            "created": int(request.received_at), "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
-                         "logprobs": None, "finish_reason": stop}],
-            "usage": {"prompt_tokens": request.prompt_tokens, "completion_tokens": output,
-                      "total_tokens": request.prompt_tokens + output,
-                      "prompt_tokens_details": {"cached_tokens": cached}}}
-
-
-def _anthropic_message(request: RecordedRequest, answer: Any, stop: str, written: int, read: int) -> dict:
-    body = request.body or {}
-    tool = ((body.get("tool_choice") or {}).get("name")) or "record_meeting_insights"
-    if isinstance(answer, str):  # text, not a tool call (a cut-off answer arrives like this too)
-        content = [{"type": "text", "text": answer}]
-        stop_reason = "max_tokens" if stop == "length" else "end_turn"
-        output = count_tokens(answer)
-    else:
-        content = [{"type": "tool_use", "id": "toolu_fake", "name": tool, "input": answer}]
-        stop_reason = "tool_use"
-        output = count_tokens(json.dumps(answer))
-    return {"id": f"msg_fake_{int(request.received_at * 1e6)}", "type": "message", "role": "assistant",
-            "model": body.get("model", "fake-model"), "content": content, "stop_reason": stop_reason,
-            "stop_sequence": None,
-            "usage": {"input_tokens": max(0, request.prompt_tokens - written - read), "output_tokens": output,
-                      "cache_creation_input_tokens": written, "cache_read_input_tokens": read}}

@@ -4,7 +4,8 @@ from __future__ import annotations
 import random
 import re
 
-from tests.fakes.llm_server import FakeResponse, RecordedRequest, _is_summary_request
+from tests.fakes.llm_server import FakeResponse, RecordedRequest
+from tests.fakes.llm_wire import is_summary_request
 
 SPEAKERS = ("Kari Nordmann", "Ola Hansen", "Ingrid Berg", "Lars Moen")
 FILLER = (
@@ -48,7 +49,7 @@ def long_transcript(minutes: int, tasks: int = 12, seed: int = 7) -> str:
 
 def tasks_answer(request: RecordedRequest) -> FakeResponse | None:
     """Like a model that reads the part: one action item per commitment the part contains."""
-    if _is_summary_request(request):
+    if is_summary_request(request):
         return None
     found = {(int(n), task.strip()) for n, task in _TASK.findall(request.prompt)}
     first = min((n for n, _ in found), default=None)

@@ -51,3 +51,9 @@ def text_of(value: Any) -> str:
 
 def items(value: Any) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def first_item(data: Any, key: str) -> dict:
+    """The first object of `data[key]` when that is a list ({} otherwise): enough to tell a shape."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return next(iter(items(value)), {})

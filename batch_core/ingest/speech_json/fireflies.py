@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from batch_core.ingest.speech_json.common import JsonTranscript, items, seconds, speaker_label, text_of
+from batch_core.ingest.speech_json.common import JsonTranscript, first_item, items, seconds, speaker_label, text_of
 from batch_core.ingest.turns import merge_turns
 from batch_core.models import Turn
 
@@ -20,7 +20,7 @@ def _body(data: Any) -> dict:
 
 
 def matches(data: Any) -> bool:
-    first = next(iter(items(_body(data).get("sentences"))), {})
+    first = first_item(_body(data), "sentences")
     return "text" in first and ("speaker_name" in first or "speaker_id" in first)
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from batch_core.ingest.speech_json.common import JsonTranscript, items, seconds, speaker_label, text_of
+from batch_core.ingest.speech_json.common import JsonTranscript, first_item, items, seconds, speaker_label, text_of
 from batch_core.ingest.turns import merge_turns
 from batch_core.models import Turn
 
 
 def matches(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        return False
-    first = next(iter(items(data["segments"])), {})
+    first = first_item(data, "segments")
     return "text" in first and "start" in first
 
 
