@@ -44,10 +44,8 @@ links[2].page_link(PAGE_MEETINGS, label="Browse meetings", icon=":material/descr
 
 metrics = st.columns(4)
 metrics[0].metric("Active batches", len(active))
-for column, tier in zip(metrics[1:3], Tier):
-    count = counts_by_tier[tier.value]
-    column.metric(f"{tier.value.capitalize()} meetings",
-                  count)
+for column, tier in zip(metrics[1:3], [t for t in Tier if t.value in counts_by_tier]):
+    column.metric(f"{tier.value.capitalize()} meetings", counts_by_tier[tier.value])
 metrics[3].metric("Failed meetings (24 h)", sum(int(b.get("failed") or 0) for b in failures))
 
 st.subheader("Active batches")

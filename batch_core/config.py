@@ -36,6 +36,18 @@ def _env_float(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _env_list(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = _env_str(name, None)
+    if raw is None:
+        return default
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _env_path(name: str) -> Path | None:
+    raw = _env_str(name, None)
+    return Path(raw).expanduser().resolve() if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     # Redis
@@ -88,6 +100,25 @@ class Settings:
     api_cors_origins: tuple[str, ...] = field(default_factory=tuple)
     api_idempotency_ttl_seconds: int = 86400
     api_process_timeout_seconds: float = 120.0
+    api_allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    api_max_concurrency: int = 32          # requests at once; more get 503 at once
+    api_body_timeout_seconds: float = 30.0  # longest wait for the next piece of a request body
+
+    # Access: sign-in files (default inside the data dir), OIDC role mapping, audit retention
+    users_file: Path | None = None
+    api_tokens_file: Path | None = None
+    oidc_role_claims: tuple[str, ...] = ("roles", "groups")
+    oidc_role_map: str = ""                # "claim-value=role,role;other-value=role"
+    oidc_default_roles: str = "viewer"
+    audit_retention_days: int = 400
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.toml"
+
+    @property
+    def api_tokens_path(self) -> Path:
+        return self.api_tokens_file or self.data_dir / "api_tokens.toml"
 
     @property
     def embedded_redis(self) -> bool:
@@ -146,6 +177,15 @@ def load_settings() -> Settings:
         api_cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()),
         api_idempotency_ttl_seconds=_env_int("BATCH_API_IDEMPOTENCY_TTL_SECONDS", 86400),
         api_process_timeout_seconds=_env_float("BATCH_API_PROCESS_TIMEOUT_SECONDS", 120.0),
+        api_allowed_hosts=_env_list("BATCH_API_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "::1")),
+        api_max_concurrency=_env_int("BATCH_API_MAX_CONCURRENCY", 32),
+        api_body_timeout_seconds=_env_float("BATCH_API_BODY_TIMEOUT_SECONDS", 30.0),
+        users_file=_env_path("BATCH_USERS_FILE"),
+        api_tokens_file=_env_path("BATCH_API_TOKENS_FILE"),
+        oidc_role_claims=_env_list("BATCH_OIDC_ROLE_CLAIMS", ("roles", "groups")),
+        oidc_role_map=_env_str("BATCH_OIDC_ROLE_MAP", "") or "",
+        oidc_default_roles=_env_str("BATCH_OIDC_DEFAULT_ROLES", "viewer") or "",
+        audit_retention_days=_env_int("BATCH_AUDIT_RETENTION_DAYS", 400),
     )
 
 

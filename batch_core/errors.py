@@ -10,6 +10,10 @@ class StorageUnavailable(RuntimeError):
     """Redis cannot be reached; the message says where and why in plain words."""
 
 
+class AccessDenied(PermissionError):
+    """The signed-in principal lacks the role for this action; the message names the role."""
+
+
 class SealError(RuntimeError):
     """A sealed value cannot be opened (another key, or damaged data); says so in plain words."""
 

@@ -1,6 +1,8 @@
 """Typed models shared by every layer: what goes in, what is stored, what is shown."""
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -75,6 +77,20 @@ class Stage(str, Enum):
     STORE = "store"          # record written to Redis
 
 
+MAX_TITLE_CHARS = 300
+# Bidirectional overrides and isolates reorder what a reader sees ("exe.txt" shown as "txt.exe").
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")            # Unicode category Cc, and bidi
+_CONTROLS_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")  # keeps \t and \n
+
+
+def strip_controls(text: str, keep_lines: bool = False) -> str:
+    """`text` without control characters (NUL, escape, CR, ...) and bidi overrides."""
+    return (_CONTROLS_BUT_LINES if keep_lines else _CONTROLS).sub("", text)
+
+
 class MeetingIn(BaseModel):
     """One meeting as submitted to a batch."""
     model_config = ConfigDict(extra="ignore")
@@ -88,10 +104,37 @@ class MeetingIn(BaseModel):
     @field_validator("title")
     @classmethod
     def _title_not_blank(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = " ".join(strip_controls(value).split())
         if not value:
             raise ValueError("title must not be empty")
+        if len(value) > MAX_TITLE_CHARS:
+            raise ValueError(f"title is {len(value):,} characters long; at most {MAX_TITLE_CHARS} are allowed")
         return value
+
+    @field_validator("source_name")
+    @classmethod
+    def _clean_source_name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return " ".join(strip_controls(value).split())[:MAX_TITLE_CHARS] or None
+
+    @field_validator("meeting_date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"meeting_date must be an ISO date such as 2026-03-05 "
+                             f"(got {value[:40]!r})") from None
+        return parsed.date().isoformat() if len(value) <= 10 else parsed.isoformat()
+
+    @field_validator("transcript")
+    @classmethod
+    def _no_hidden_controls(cls, value: str) -> str:
+        return strip_controls(value, keep_lines=True)
 
 
 class RedactionNote(BaseModel):

@@ -1,16 +1,22 @@
 """The public functions of the batch engine (re-exported by batch_core/__init__.py): submit and
-follow batches, read and delete meetings, describe the engine. Each is a few lines over store/
-(state in Redis) and engine/ (who runs the meetings)."""
+follow batches, describe the engine. Each is a few lines over store/ (state in Redis) and engine/
+(who runs the meetings); stored meetings are library.py's.
+
+Every function that reads or changes batches takes the acting `principal` (None: the local
+operator). A batch holding a sensitive meeting is invisible, as if it did not exist, to anyone
+without the sensitive role; changing a batch needs the role to process each tier it holds.
+"""
 from __future__ import annotations
 
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import redis
 
 from batch_core import store
+from batch_core.access import Principal, acting, audit, require_process
 from batch_core.store import client as redis_server
 from batch_core.engine import dispatch, identity, pool, state
 from batch_core.config import settings
@@ -18,7 +24,7 @@ from batch_core.models import BatchState, MeetingIn, Tier, batch_outcome, outcom
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
 from batch_core.engine.planning import plan_batch
-from batch_core.validation import check_count, parse_meeting, parse_policy
+from batch_core.validation import check_batch_id, check_count, parse_meeting, parse_policy
 from batch_core.engine.processing import compact_after_sensitive, meeting_id_for
 
 _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
@@ -45,11 +51,20 @@ def _new_batch_id() -> str:
     return f"batch_{uuid.uuid4().hex[:8]}"
 
 
-def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "skip") -> dict[str, Any]:
-    """Validate and store a batch, schedule its meetings, and return at once."""
-    policy = parse_policy(on_duplicate)
+def _parse_for(meetings: Sequence[dict[str, Any] | MeetingIn], who: Principal) -> list[MeetingIn]:
     check_count(meetings)
     parsed = [parse_meeting(position, raw) for position, raw in enumerate(meetings, start=1)]
+    for tier in sorted({m.tier for m in parsed}, key=lambda t: t.value):
+        require_process(who, tier)
+    return parsed
+
+
+def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "skip",
+           principal: Principal | None = None) -> dict[str, Any]:
+    """Validate and store a batch, schedule its meetings, and return at once."""
+    who = acting(principal)
+    policy = parse_policy(on_duplicate)
+    parsed = _parse_for(meetings, who)
     batch_id = _new_batch_id()
     digests = {id(m): store.title_digest(m.tier.value, m.title) for m in parsed}
     plan = plan_batch(
@@ -64,6 +79,9 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
     owner, lease_until = dispatch.batch_owner()
     store.create_batch(batch_id, submitted_at, policy.value, owner, lease_until, plan.rows,
                        plan.items)
+    sensitive = sum(m.tier is Tier.SENSITIVE for m in parsed)
+    if sensitive:
+        audit.record(who, "submit", batch_id=batch_id, detail=f"{sensitive} sensitive meeting(s)")
     if plan.items:
         dispatch.schedule(batch_id, sorted(plan.items))
     status = BatchState.PROCESSING if plan.items else BatchState.COMPLETED
@@ -77,13 +95,12 @@ def language_name(code: str | None) -> str:
     return name_of(code)
 
 
-def estimate(meetings: Sequence[dict[str, Any] | MeetingIn]) -> dict[str, Any]:
+def estimate(meetings: Sequence[dict[str, Any] | MeetingIn],
+             principal: Principal | None = None) -> dict[str, Any]:
     """What submitting `meetings` would send to the configured provider: parts, calls, tokens and
     cost (USD at list price; None when the model has no known price). Nothing is stored or sent."""
     from batch_core.pipeline.estimate import estimate_batch  # only callers of the estimate pay for its imports
-    check_count(meetings)
-    parsed = [parse_meeting(position, raw) for position, raw in enumerate(meetings, start=1)]
-    return estimate_batch(parsed, settings())
+    return estimate_batch(_parse_for(meetings, acting(principal)), settings())
 
 
 def _throughput_per_min(header: dict[str, Any]) -> float | None:
@@ -98,6 +115,7 @@ def _throughput_per_min(header: dict[str, Any]) -> float | None:
 def _summary(header: dict[str, Any]) -> dict[str, Any]:
     batch = {name: header.get(name) for name in _BATCH_FIELDS}
     batch["cancel_requested"] = header.get("cancel_requested") == "1"
+    batch["sensitive"] = int(header.get("sensitive") or 0)  # meetings of the sensitive tier
     batch["throughput_per_min"] = _throughput_per_min(header)
     batch["usage"] = store.usage_from_header(header)
     outcome = batch_outcome(str(header.get("status")), header)
@@ -106,58 +124,80 @@ def _summary(header: dict[str, Any]) -> dict[str, Any]:
     return batch
 
 
-def get(batch_id: str) -> dict[str, Any] | None:
-    """The batch with counts and its results in submission order; None if unknown/expired."""
+def _visible(header: dict[str, Any], who: Principal) -> bool:
+    return int(header.get("sensitive") or 0) == 0 or who.may_read(Tier.SENSITIVE)
+
+
+def get(batch_id: str, principal: Principal | None = None) -> dict[str, Any] | None:
+    """The batch with counts and its results in submission order; None if unknown, expired or
+    not visible to the principal."""
+    check_batch_id(batch_id)
     _start_background()
     snap = store.snapshot(batch_id)
-    if snap is None:
+    if snap is None or not _visible(snap[0], acting(principal)):
         return None
     header, rows = snap
     return {**_summary(header), "results": rows}
 
 
-def list_batches(limit: int = 50) -> list[dict[str, Any]]:
-    """Newest first; same shape as get() without the results."""
+def list_batches(limit: int = 50, principal: Principal | None = None) -> list[dict[str, Any]]:
+    """Newest first, those visible to the principal; same shape as get() without the results."""
     _start_background()
-    return [_summary(h) for h in store.list_headers(limit)]
+    who = acting(principal)
+    if who.may_read(Tier.SENSITIVE):
+        return [_summary(h) for h in store.list_headers(limit)]
+    # Read further back so hidden sensitive batches do not shorten the page much.
+    headers = [h for h in store.list_headers(min(limit * 4, 2000)) if _visible(h, who)]
+    return [_summary(h) for h in headers[:limit]]
 
 
-def _existing(batch_id: str) -> dict[str, Any]:
-    header = store.header(batch_id)
-    if header is None:
+def _existing(batch_id: str, who: Principal) -> dict[str, Any]:
+    header = store.header(check_batch_id(batch_id))
+    if header is None or not _visible(header, who):
         raise BatchError(f"No batch {batch_id!r}: it does not exist or has expired.")
+    sensitive = int(header.get("sensitive") or 0)
+    if sensitive:
+        require_process(who, Tier.SENSITIVE)
+    if int(header.get("total") or 0) > sensitive:
+        require_process(who, Tier.ORDINARY)
     return header
 
 
-def cancel(batch_id: str) -> dict[str, Any]:
+def cancel(batch_id: str, principal: Principal | None = None) -> dict[str, Any]:
     """Queued meetings become canceled; meetings already processing finish."""
-    header = _existing(batch_id)
+    who = acting(principal)
+    header = _existing(batch_id, who)
     if header["status"] != BatchState.PROCESSING.value:
         raise BatchError(f"Batch {batch_id} is already {header['status']}; nothing to cancel.")
     changed = store.cancel_queued(batch_id, {"finished_at": store.utc_now()})
     dispatch.unschedule(batch_id)
     compact_after_sensitive(batch_id)
-    return {**(get(batch_id) or {}), "canceled_now": len(changed)}
+    return {**(get(batch_id, who) or {}), "canceled_now": len(changed)}
 
 
-def retry_failed(batch_id: str) -> dict[str, Any]:
+def retry_failed(batch_id: str, principal: Principal | None = None) -> dict[str, Any]:
     """Re-queue only the failed meetings of the batch and run them in this process."""
-    _existing(batch_id)
-    # Own it (fresh lease) before it turns processing again, so no other process adopts it.
-    store.set_owner(batch_id, *dispatch.batch_owner())
+    who = acting(principal)
+    header = _existing(batch_id, who)
+    # The fresh lease is written in the same step as the rows move (so no other process adopts
+    # the batch in between), and not at all when nothing failed.
     changed = store.requeue_failed(
-        batch_id, {"error": None, "finished_at": None, "stage": None, "duration_ms": None})
+        batch_id, {"error": None, "finished_at": None, "stage": None, "duration_ms": None},
+        dispatch.batch_owner())
     if not changed:
         raise BatchError(f"Batch {batch_id} has no failed meetings to retry.")
+    if int(header.get("sensitive") or 0):
+        audit.record(who, "reprocess", batch_id=batch_id, detail=f"{len(changed)} failed meeting(s) queued again")
     dispatch.schedule(batch_id, changed)
-    return {**(get(batch_id) or {}), "requeued": len(changed)}
+    return {**(get(batch_id, who) or {}), "requeued": len(changed)}
 
 
-def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5) -> dict[str, Any]:
+def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5,
+         principal: Principal | None = None) -> dict[str, Any]:
     """Poll until the batch is terminal (or timeout); returns the last get() snapshot."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
-        batch = get(batch_id)
+        batch = get(batch_id, principal)
         if batch is None:
             raise BatchError(f"No batch {batch_id!r}: it does not exist or has expired.")
         if batch["status"] != BatchState.PROCESSING.value:
@@ -167,78 +207,15 @@ def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5) -> dict
         time.sleep(poll)
 
 
-def get_meeting(meeting_id: str) -> dict[str, Any] | None:
-    return store.load_record(meeting_id)
-
-
-def _tiers(tier: str | Tier | None) -> list[Tier]:
-    if tier in (None, ""):
-        return list(Tier)
-    try:
-        return [Tier(getattr(tier, "value", tier))]
-    except ValueError:
-        raise BatchError(f"tier must be one of {', '.join(t.value for t in Tier)} "
-                         f"(got {tier!r}).") from None
-
-
-def _meeting_summary(record: dict[str, Any]) -> dict[str, Any]:
-    insights = record.get("insights") or {}
-    return {
-        "meeting_id": record["meeting_id"], "title": record["title"], "tier": record["tier"],
-        "batch_id": record.get("batch_id"), "processed_at": record.get("processed_at"),
-        "meeting_date": record.get("meeting_date"), "source_name": record.get("source_name"),
-        "provider": record.get("provider"), "model": record.get("model"),
-        "speakers": record.get("speakers", []), "word_count": record.get("word_count"),
-        "duration_seconds": record.get("duration_seconds"), "redacted": record.get("redacted"),
-        "summary": insights.get("summary", ""),
-        **{f"{name}_count": len(insights.get(name) or [])
-           for name in ("decisions", "action_items", "key_topics", "open_questions")},
-    }
-
-
-def list_meetings(tier: str | Tier | None = None, search: str | None = None,
-                  limit: int = 200) -> list[dict[str, Any]]:
-    """Processed meetings (summaries), newest first; search matches title or file name."""
-    needle = (search or "").casefold().strip()
-
-    def keep(record: dict[str, Any]) -> bool:
-        haystack = f"{record.get('title', '')} {record.get('source_name') or ''}".casefold()
-        return needle in haystack
-
-    records = store.recent_records(_tiers(tier), limit, keep)
-    return [_meeting_summary(r) for r in records]
-
-
-def count_meetings(tier: str | Tier | None = None) -> dict[str, int]:
-    """Stored meetings per tier ({"ordinary": n, "sensitive": m}), counted by the index."""
-    return store.count_records(_tiers(tier))
-
-
-def read_files(files: list[tuple[str, bytes]]) -> Any:
+def read_files(files: list[tuple[str, bytes]], principal: Principal | None = None) -> Any:
     """Parse uploaded files (name, bytes) into transcripts: an ingest.IngestReport with
-    `parsed`, `errors` and `ignored`; one bad file never stops the others."""
+    `parsed`, `errors` and `ignored`; one bad file never stops the others. Needs a role that
+    may process meetings (analyst or sensitive)."""
+    who = acting(principal)
+    if not (who.may_process(Tier.ORDINARY) or who.may_process(Tier.SENSITIVE)):
+        require_process(who, Tier.ORDINARY)
     from batch_core.ingest import load_files  # format parsers (docx, webvtt) load on first use
     return load_files(files)
-
-
-def delete_meeting(meeting_id: str) -> bool:
-    return store.delete_record(meeting_id)
-
-
-def find_duplicates(titles_and_tiers: Iterable[tuple[str, str] | dict[str, Any]]
-                    ) -> dict[tuple[str, str], str]:
-    """(normalise_title(title), tier) -> newest stored meeting_id, for upload previews."""
-    found: dict[tuple[str, str], str] = {}
-    for item in titles_and_tiers:
-        title, tier = (item["title"], item["tier"]) if isinstance(item, dict) else item
-        tier_value = _tiers(tier)[0].value
-        key = (normalise_title(title), tier_value)
-        if key in found or not key[0]:
-            continue
-        ids = store.ids_with_title(tier_value, title)
-        if ids:
-            found[key] = ids[-1]
-    return found
 
 
 def engine_info() -> dict[str, Any]:
@@ -255,6 +232,7 @@ def engine_info() -> dict[str, Any]:
         "max_meetings": config.max_meetings, "result_ttl_seconds": config.result_ttl_seconds,
         "min_transcript_words": config.min_transcript_words,
         "max_transcript_chars": config.max_transcript_chars,
+        "audit_retention_days": config.audit_retention_days,
     }
 
 

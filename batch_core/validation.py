@@ -6,6 +6,7 @@ processed (too short, too long) is skipped by the plan (engine/planning.py) with
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -83,3 +84,19 @@ def size_problem(meeting: MeetingIn) -> str | None:
         return (f"Transcript too short: {words} word{plural}; at least "
                 f"{limits.min_transcript_words} are needed (BATCH_MIN_TRANSCRIPT_WORDS).")
     return None
+
+
+BATCH_ID = re.compile(r"^batch_[0-9a-f]{8}$")
+MEETING_ID = re.compile(r"^meeting_[0-9a-f]{12}$")
+
+
+def check_batch_id(batch_id: Any) -> str:
+    if not isinstance(batch_id, str) or not BATCH_ID.match(batch_id):
+        raise BatchError(f"{str(batch_id)[:40]!r} is not a batch id: ids read 'batch_' and 8 hex digits.")
+    return batch_id
+
+
+def check_meeting_id(meeting_id: Any) -> str:
+    if not isinstance(meeting_id, str) or not MEETING_ID.match(meeting_id):
+        raise BatchError(f"{str(meeting_id)[:40]!r} is not a meeting id: ids read 'meeting_' and 12 hex digits.")
+    return meeting_id

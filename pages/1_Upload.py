@@ -8,7 +8,7 @@ import streamlit as st
 import batch_core as core
 from batch_core.config import settings
 from batch_core.models import DuplicatePolicy, Tier
-from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, storage_down
+from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, principal, storage_down
 from ui.format import escape_markdown
 from ui.preview import build_preview, estimate_words, selected_meetings, split_into_batches, upload_signature
 
@@ -51,7 +51,7 @@ def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
     inputs = [(f.name, f.getvalue()) for f in files]
     if pasted.strip():
         inputs.append((PASTED_NAME, pasted.encode("utf-8")))
-    report = core.read_files(inputs)
+    report = guarded(core.read_files, inputs)
     st.session_state["upload_report"] = (signature, report)
     return signature, report
 
@@ -60,13 +60,16 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
     batch_ids: list[str] = []
     for chunk in chunks:
         try:
-            result = core.submit(chunk, on_duplicate=policy)
+            result = core.submit(chunk, on_duplicate=policy, principal=principal())
         except core.BatchError as exc:
             already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
             st.error(f"The batch was not accepted: {escape_markdown(exc)}.{already}", icon=":material/block:")
             return
         except core.StorageUnavailable as exc:
             storage_down(exc)
+            return
+        except core.AccessDenied as exc:
+            st.error(escape_markdown(exc), icon=":material/lock:")
             return
         batch_ids.append(result["batch_id"])
     # A new uploader key empties the widget, so a second click cannot submit the files again.
@@ -81,15 +84,20 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> 
     st.switch_page(PAGE_BATCHES, query_params={"batch": batch_ids[0]})
 
 
-page_setup("Upload", ":material/upload_file:")
+who = page_setup("Upload", ":material/upload_file:")
 st.title(":material/upload_file: Upload transcripts")
 cfg = settings()
 generation = st.session_state.setdefault(GENERATION, 0)
+tiers = [t.value for t in Tier if who.may_process(t)]
+if not tiers:
+    st.info(f"Signed in as {escape_markdown(who.describe())}: uploading needs the 'analyst' role "
+            "(ordinary meetings) or the 'sensitive' role. Ask an admin.", icon=":material/lock:")
+    st.stop()
 
 options = st.columns(2)
 with options[0]:
-    tier = st.radio("Tier", [t.value for t in Tier], key="upload_tier", horizontal=True,
-                    format_func=str.capitalize, captions=[TIER_HELP[t.value] for t in Tier])
+    tier = st.radio("Tier", tiers, key="upload_tier", horizontal=True,
+                    format_func=str.capitalize, captions=[TIER_HELP[t] for t in tiers])
 with options[1]:
     policy = st.radio("When a meeting with the same title already exists",
                       [p.value for p in DuplicatePolicy], key="upload_policy",

@@ -8,7 +8,7 @@ import batch_core as core
 from batch_core.models import BatchState, MeetingState
 from ui.charts import throughput_chart
 from ui.components import (
-    PAGE_MEETINGS, PAGE_UPLOAD, SELECTED_BATCH, flash, guarded, page_setup,
+    PAGE_MEETINGS, PAGE_UPLOAD, SELECTED_BATCH, flash, guarded, linked_id, page_setup, principal,
     outcome_markdown, show_flash,
 )
 from ui.exports import batch_json, rows_csv
@@ -34,7 +34,7 @@ show_flash()
 
 batches = guarded(core.list_batches, limit=100)
 by_id = {b["batch_id"]: b for b in batches}
-wanted = st.query_params.get("batch") or st.session_state.get(SELECTED_BATCH)
+wanted = linked_id(st.query_params.get("batch") or st.session_state.get(SELECTED_BATCH), "batch")
 if wanted and wanted not in by_id:
     older = guarded(core.get, wanted)
     if older:
@@ -108,9 +108,15 @@ metric_columns[-2].metric("Per minute", "—" if not rate else
                           help="Throughput: meetings finished per minute since submission.")
 metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
+who = principal()
+sensitive_count = int(batch.get("sensitive") or 0)
+may_change = ((sensitive_count == 0 or who.may_process("sensitive"))
+              and (int(batch.get("total") or 0) == sensitive_count or who.may_process("ordinary")))
 actions = st.columns(4)
 if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
-                     disabled=not active, width="stretch", help="Queued meetings are canceled; the ones already running finish."):
+                     disabled=not active or not may_change, width="stretch",
+                     help="Queued meetings are canceled; the ones already running finish." if may_change
+                     else "Your roles do not allow changing this batch."):
     try:
         result = guarded(core.cancel, chosen)
     except core.BatchError as exc:
@@ -120,7 +126,7 @@ if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:"
               "meetings already running will finish.")
         st.rerun()
 if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
-                     disabled=counts["failed"] == 0, width="stretch"):
+                     disabled=counts["failed"] == 0 or not may_change, width="stretch"):
     try:
         result = guarded(core.retry_failed, chosen)
     except core.BatchError as exc:
@@ -129,8 +135,9 @@ if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", i
         flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
         st.rerun()
 actions[2].download_button(
-    "Results (JSON)", data=lambda: batch_json(guarded(core.get, chosen) or batch,
-                                                 lambda mid: guarded(core.get_meeting, mid)),
+    "Results (JSON)", data=lambda who=principal(): batch_json(
+        core.get(chosen, principal=who) or batch,
+        lambda mid: core.get_meeting(mid, principal=who, access="download")),
     file_name=f"{chosen}.json", mime="application/json", key="download_json", icon=":material/download:", width="stretch",
     on_click="ignore")
 actions[3].download_button("Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",

@@ -6,7 +6,7 @@ import streamlit as st
 import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
-from ui.components import SELECTED_MEETING, flash, guarded, page_setup, show_flash
+from ui.components import SELECTED_MEETING, flash, guarded, linked_id, page_setup, principal, show_flash
 from ui.format import (code_span, escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
                        status_value)
 from ui.tables import (
@@ -110,6 +110,8 @@ def show_meeting(record: dict) -> None:
     with tabs[3]:
         st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
 
+    if not principal().is_admin:
+        return
     with st.expander("Delete this meeting", icon=":material/delete:"):
         sure = st.checkbox("Yes, delete it for good", key=f"confirm_delete_{meeting_id}")
         if st.button("Delete meeting", key="delete_meeting", type="primary", disabled=not sure):
@@ -121,18 +123,18 @@ def show_meeting(record: dict) -> None:
             st.rerun()
 
 
-page_setup("Meetings", ":material/description:")
+who = page_setup("Meetings", ":material/description:")
 st.title(":material/description: Meetings")
 show_flash()
 
 filters = st.columns([1, 2])
-tier = filters[0].segmented_control("Tier", [ALL_TIERS] + [t.value for t in Tier], key="meeting_tier",
+tier = filters[0].segmented_control("Tier", [ALL_TIERS] + [t.value for t in who.readable_tiers()], key="meeting_tier",
                                     default=ALL_TIERS, format_func=str.capitalize) or ALL_TIERS
 search = filters[1].text_input("Search by title", key="meeting_search", placeholder="e.g. roadmap")
 meetings = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
                    search=search.strip() or None, limit=200)
 
-wanted = st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING)
+wanted = linked_id(st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING), "meeting")
 by_id = {m["meeting_id"]: m for m in meetings}
 filtering = bool(search.strip()) or tier != ALL_TIERS
 if wanted and wanted not in by_id and not filtering:

@@ -6,12 +6,21 @@ with its data in a temporary folder; REDIS_URL points every part of the app at i
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 import redis
 
 from batch_core import config
+from batch_core.access import audit
 from tests.servers import RedisProcess, free_port
+
+# Set before any test module is imported: modules that build the API app at import time would
+# otherwise write the first-start token into the project's own data/ folder.
+os.environ.setdefault("BATCH_DATA_DIR", tempfile.mkdtemp(prefix="batch-test-data-"))
+# The in-process clients (Starlette's TestClient, schemathesis) send `Host: testserver`; the
+# Host checks themselves are tested with hosts that are not on this list.
+os.environ.setdefault("BATCH_API_ALLOWED_HOSTS", "localhost,127.0.0.1,::1,testserver")
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +53,7 @@ def clean_redis(redis_url):
     """
     _reset_app()
     os.environ["REDIS_URL"] = redis_url
+    audit.forget_recent()
     config.reload_settings()
     client = redis.Redis.from_url(redis_url)
     client.flushall()

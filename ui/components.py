@@ -1,12 +1,17 @@
-"""Streamlit pieces every page shares: page setup, the storage guard, badges, engine info."""
+"""Streamlit pieces every page shares: page setup (with sign-in), the guard around every
+batch_core call, badges, engine info."""
 from __future__ import annotations
 
+import inspect
+from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
 import streamlit as st
 
 import batch_core as core
-from ui.format import BADGE_COLOURS, STATUS_ICONS, status_value
+from batch_core.validation import BATCH_ID, MEETING_ID
+from ui import signin
+from ui.format import BADGE_COLOURS, STATUS_ICONS, escape_markdown, status_value
 
 T = TypeVar("T")
 
@@ -19,6 +24,7 @@ PAGE_HOME = "dashboard.py"
 PAGE_UPLOAD = "pages/1_Upload.py"
 PAGE_BATCHES = "pages/2_Batches.py"
 PAGE_MEETINGS = "pages/3_Meetings.py"
+PAGE_AUDIT = "pages/4_Audit.py"
 
 
 NAVIGATION = [
@@ -27,16 +33,29 @@ NAVIGATION = [
     (PAGE_BATCHES, "Batches", ":material/monitoring:"),
     (PAGE_MEETINGS, "Meetings", ":material/description:"),
 ]
+ADMIN_NAVIGATION = [(PAGE_AUDIT, "Access audit", ":material/policy:")]
 
 
-def page_setup(title: str, icon: str) -> None:
-    """Tab title, wide layout, and the sidebar links (Streamlit's own list would say 'dashboard'
-    for the home page, after the script's file name; .streamlit/config.toml hides it)."""
+def page_setup(title: str, icon: str) -> core.Principal:
+    """Tab title, wide layout, sign-in, and the sidebar links (Streamlit's own list would say
+    'dashboard' for the home page, after the script's file name; .streamlit/config.toml hides
+    it). Returns who is signed in; pages stop here for anyone who is not."""
     st.set_page_config(page_title=f"{title} · Meeting batches", page_icon=icon, layout="wide")
     with st.sidebar:
         st.markdown("### :material/inventory_2: Meeting batches")
-        for page, label, page_icon in NAVIGATION:
+    principal = signin.require()
+    with st.sidebar:
+        for page, label, page_icon in NAVIGATION + (ADMIN_NAVIGATION if principal.is_admin else []):
             st.page_link(page, label=label, icon=page_icon)
+    return principal
+
+
+def principal() -> core.Principal:
+    """Who this page acts as (set by page_setup on every run)."""
+    found = signin.current()
+    if found is None:  # page_setup always runs first; this is a programming error
+        raise RuntimeError("page_setup() must run before batch_core is called")
+    return found
 
 
 def storage_down(exc: BaseException) -> None:
@@ -50,14 +69,36 @@ def storage_down(exc: BaseException) -> None:
     st.button("Try again", key="storage_retry", type="primary")
 
 
+@lru_cache(maxsize=None)
+def _takes_principal(call: Callable[..., Any]) -> bool:
+    try:
+        return "principal" in inspect.signature(call).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def linked_id(value: object, kind: str) -> str | None:
+    """A batch or meeting id from a link or the session, or None when it is not one (a tampered
+    link gets the page's normal view, not an error)."""
+    pattern = BATCH_ID if kind == "batch" else MEETING_ID
+    return value if isinstance(value, str) and pattern.match(value) else None
+
+
 def guarded(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run an API call; on StorageUnavailable show the friendly screen and stop the page."""
+    """Run an API call as the signed-in principal; on StorageUnavailable show the friendly
+    screen, on AccessDenied the reason, and stop the page."""
+    if _takes_principal(call):
+        kwargs.setdefault("principal", principal())
     try:
         return call(*args, **kwargs)
     except core.StorageUnavailable as exc:
         storage_down(exc)
         st.stop()
         raise  # st.stop() raises; this keeps type checkers honest
+    except core.AccessDenied as exc:
+        st.error(escape_markdown(exc), icon=":material/lock:")
+        st.stop()
+        raise
 
 
 def status_markdown(status: object) -> str:

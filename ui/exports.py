@@ -1,4 +1,5 @@
-"""Downloads of a batch: JSON with every completed meeting's insights, CSV of the status table."""
+"""Downloads of a batch: JSON with every completed meeting's insights, CSV of the status table
+(cells neutralised against formula injection)."""
 from __future__ import annotations
 
 import json
@@ -12,9 +13,24 @@ CSV_COLUMNS = ["index", "title", "status", "stage", "error", "attempts", "durati
                "meeting_id", "source_name", "started_at", "finished_at"]
 
 
+# A spreadsheet runs a cell that starts like a formula (CSV injection, OWASP): a leading quote
+# makes it text. Titles, file names and errors come from uploads, so every text cell is checked.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(neutralise)
+
+
 def rows_csv(rows: list[dict]) -> str:
-    records = [{column: (status_value(row.get(column)) if column in ("status", "stage")
-                         else row.get(column)) for column in CSV_COLUMNS} for row in rows]
+    records = [{column: neutralise(status_value(row.get(column)) if column in ("status", "stage")
+                                   else row.get(column)) for column in CSV_COLUMNS} for row in rows]
     return pd.DataFrame.from_records(records, columns=CSV_COLUMNS).to_csv(index=False)
 
 

@@ -19,7 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import batch_core
 from batch_core.api import routes_batches as api_batches
 from batch_core.api import routes_meetings as api_meetings
-from batch_core.api.auth import BearerAuthMiddleware, bearer_scheme, check_bind_allowed
+from batch_core.access import tokens
+from batch_core.access.hosts import is_loopback
+from batch_core.api.auth import AccessMiddleware, bearer_scheme
 from batch_core.api.limits import BodySizeLimitMiddleware
 from batch_core.api.schemas import ErrorBody
 from batch_core.config import settings
@@ -28,13 +30,20 @@ log = logging.getLogger("batch_core.api")
 
 # Declared on every protected route; the 422 replaces FastAPI's default validation body.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Bad input, or a Host header not served here."},
     401: {"model": ErrorBody, "description": "Missing or wrong bearer token."},
+    403: {"model": ErrorBody, "description": "Your token's roles do not allow this, or a cross-site request."},
+    408: {"model": ErrorBody, "description": "The request body stalled."},
     413: {"model": ErrorBody, "description": "Request body over the size cap."},
     422: {"model": ErrorBody, "description": "Invalid request; `errors` names each field."},
 }
 
 
 def create_app() -> FastAPI:
+    generated = tokens.ensure_token()
+    if generated is not None:
+        log.warning("No API token configured: clients must send the token in %s "
+                    "(Authorization: Bearer <token>).", generated)
     app = FastAPI(
         title="Meeting batch ingestion API",
         version="1.0.0",
@@ -43,12 +52,13 @@ def create_app() -> FastAPI:
     protected = [Depends(bearer_scheme)]
     app.include_router(api_batches.router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.router, dependencies=protected, responses=COMMON_ERRORS)
+    app.include_router(api_meetings.access_router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.health_router)
     _add_error_handlers(app)
-    # Starlette runs the last added middleware first: CORS answers preflights before the token
-    # check, and the token is checked before any body is read.
+    # Starlette runs the last added middleware first: CORS answers preflights before the access
+    # check, and Host, Origin and token are checked before any body is read.
     app.add_middleware(BodySizeLimitMiddleware)
-    app.add_middleware(BearerAuthMiddleware)
+    app.add_middleware(AccessMiddleware)
     origins = settings().api_cors_origins
     if origins:
         app.add_middleware(
@@ -95,6 +105,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def batch_error(_: Request, exc: batch_core.BatchError) -> JSONResponse:
         return _error(400, str(exc))
 
+    @app.exception_handler(batch_core.AccessDenied)
+    async def access_denied(_: Request, exc: batch_core.AccessDenied) -> JSONResponse:
+        return _error(403, str(exc))
+
     @app.exception_handler(batch_core.StorageUnavailable)
     async def storage_down(_: Request, exc: batch_core.StorageUnavailable) -> JSONResponse:
         return _error(503, str(exc))
@@ -110,9 +124,14 @@ def main() -> None:
     import uvicorn  # the server only when serving, not for create_app() in tests
 
     s = settings()
-    check_bind_allowed(s.api_host, s.api_token)
     logging.basicConfig(level=logging.INFO)
+    if not is_loopback(s.api_host) and all(is_loopback(h) for h in s.api_allowed_hosts if h != "*"):
+        log.warning("Listening on %s, but BATCH_API_ALLOWED_HOSTS names only loopback: clients "
+                    "elsewhere get 400 until you list the host name they use.", s.api_host)
     # First use of the engine starts this process's pool, which also resumes batches left
     # behind by a process that died: do it now rather than at the first request.
     log.info("Engine: %s", batch_core.health())
-    uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level="info")
+    # Beyond the limit uvicorn answers 503 at once instead of queueing without end. It counts
+    # the arriving connection too, hence the + 1: BATCH_API_MAX_CONCURRENCY requests at once.
+    uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level="info",
+                limit_concurrency=s.api_max_concurrency + 1, timeout_keep_alive=5)

@@ -4,8 +4,14 @@ An upload may carry at most INGEST_MAX_TOTAL_MB of files (and no single file ove
 INGEST_MAX_FILE_MB, checked per file by the upload route), so no request body needs to be larger
 than that plus a little multipart framing. Bodies are counted as they stream in: a missing or
 false Content-Length cannot get around the cap.
+
+A client that stops sending mid-body (slowloris) is cut off after BATCH_API_BODY_TIMEOUT_SECONDS
+without a new piece, with a 408; once the body is complete, waits are not timed (a streaming
+answer listens for the disconnect for as long as it runs).
 """
 from __future__ import annotations
+
+import asyncio
 
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,6 +36,54 @@ def too_large_response(limit: int) -> JSONResponse:
     )
 
 
+def timed_out_response(seconds: float) -> JSONResponse:
+    return JSONResponse(
+        {"detail": f"The request body stalled: nothing arrived for {seconds:g} s "
+                   "(BATCH_API_BODY_TIMEOUT_SECONDS). Send it again.", "errors": []},
+        status_code=408, headers={"Connection": "close"},
+    )
+
+
+class _BodyGuard:
+    """One request's body: counted against the cap, each piece awaited with a deadline."""
+
+    def __init__(self, receive: Receive, send: Send, limit: int, patience: float) -> None:
+        self._receive, self._send = receive, send
+        self.limit, self.patience = limit, patience
+        self.received = 0
+        self.exceeded = self.stalled = self.body_done = self.response_started = False
+
+    async def receive(self) -> Message:
+        if self.body_done:
+            return await self._receive()
+        try:
+            message = await asyncio.wait_for(self._receive(), timeout=self.patience)
+        except asyncio.TimeoutError:
+            self.stalled = True
+            raise BodyStalled() from None
+        if message["type"] == "http.request":
+            self.body_done = not message.get("more_body", False)
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                self.exceeded = True
+                # Whatever the app makes of this is dropped below in favour of a 413.
+                raise BodyTooLarge()
+        return message
+
+    async def send(self, message: Message) -> None:
+        if self.exceeded or self.stalled:
+            return
+        self.response_started = True
+        await self._send(message)
+
+    def refusal(self) -> JSONResponse | None:
+        if self.response_started:
+            return None
+        if self.exceeded:
+            return too_large_response(self.limit)
+        return timed_out_response(self.patience) if self.stalled else None
+
+
 class BodySizeLimitMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,39 +97,22 @@ class BodySizeLimitMiddleware:
         if declared is not None and declared > limit:
             await too_large_response(limit)(scope, receive, send)
             return
-
-        received = 0
-        exceeded = False
-        response_started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received, exceeded
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    exceeded = True
-                    # Whatever the app makes of this is dropped below in favour of a 413.
-                    raise BodyTooLarge()
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            nonlocal response_started
-            if exceeded:
-                return
-            response_started = True
-            await send(message)
-
+        guard = _BodyGuard(receive, send, limit, settings().api_body_timeout_seconds)
         try:
-            await self.app(scope, counting_receive, guarded_send)
+            await self.app(scope, guard.receive, guard.send)
         except Exception:
-            if not exceeded:
+            if not (guard.exceeded or guard.stalled):
                 raise
-        if exceeded and not response_started:
-            await too_large_response(limit)(scope, receive, send)
+        refusal = guard.refusal()
+        if refusal is not None:
+            await refusal(scope, receive, send)
 
 
 class BodyTooLarge(Exception):
+    pass
+
+
+class BodyStalled(Exception):
     pass
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Iterator
 
-from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, HTTPException, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 import batch_core
 from batch_core.api import idempotency as api_idempotency
 from batch_core.api import upload as api_upload
+from batch_core.access import require_process
+from batch_core.api.auth import principal
+from batch_core.validation import BATCH_ID
 from batch_core.api.schemas import (
     BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, EstimateResponse,
     SubmitResponse, UploadFailure, UploadResponse,
@@ -22,6 +25,8 @@ IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", description="Same key within 24 h returns the same batch."),
 ]
+Caller = Annotated[batch_core.Principal, Depends(principal)]
+BatchId = Annotated[str, Path(pattern=BATCH_ID.pattern, description="batch_ and 8 hex digits.")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "Unknown or expired batch."}}
 SUBMIT_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Too many meetings, or no usable input."},
@@ -40,13 +45,13 @@ def _replay_header(response: Response, replayed: bool) -> None:
 
 @router.post("", status_code=202, response_model=SubmitResponse, responses=SUBMIT_ERRORS,
              summary="Submit a batch of meetings as JSON")
-def submit_batch(body: BatchSubmitRequest, response: Response,
+def submit_batch(body: BatchSubmitRequest, response: Response, caller: Caller,
                  idempotency_key: IdempotencyKey = None) -> dict:
     meetings = [m.model_dump(mode="json") for m in body.meetings]
     policy = body.on_duplicate.value
     answer, replayed = api_idempotency.run_once(
-        idempotency_key, api_idempotency.fingerprint("json", meetings, policy),
-        lambda: batch_core.submit(meetings, on_duplicate=policy),
+        idempotency_key, api_idempotency.fingerprint("json", caller.name, meetings, policy),
+        lambda: batch_core.submit(meetings, on_duplicate=policy, principal=caller),
     )
     _replay_header(response, replayed)
     return answer
@@ -54,8 +59,8 @@ def submit_batch(body: BatchSubmitRequest, response: Response,
 
 @router.post("/estimate", response_model=EstimateResponse, responses={400: SUBMIT_ERRORS[400]},
              summary="What a batch would cost: calls, tokens and USD; nothing is stored or sent")
-def estimate_batch(body: BatchSubmitRequest) -> dict:
-    return batch_core.estimate([m.model_dump(mode="json") for m in body.meetings])
+def estimate_batch(body: BatchSubmitRequest, caller: Caller) -> dict:
+    return batch_core.estimate([m.model_dump(mode="json") for m in body.meetings], principal=caller)
 
 
 @router.post("/upload", status_code=202, response_model=UploadResponse,
@@ -64,6 +69,7 @@ def estimate_batch(body: BatchSubmitRequest) -> dict:
              summary="Submit transcript files (.vtt .srt .txt .md .docx .pdf .sbv .json .tsv .zip)")
 def upload_batch(
     response: Response,
+    caller: Caller,
     files: Annotated[list[UploadFile], File(description="One or more transcript files.")],
     tier: Annotated[Tier, Form()],
     on_duplicate: Annotated[DuplicatePolicy, Form()] = DuplicatePolicy.SKIP,
@@ -71,10 +77,11 @@ def upload_batch(
                                                          "the parsed title.")] = None,
     idempotency_key: IdempotencyKey = None,
 ):
+    require_process(caller, tier)  # before a single file is read
     title_map = api_upload.titles_by_name(files, titles)
     read = api_upload.read_uploads(files)
     key_print = api_idempotency.fingerprint(
-        "upload", api_upload.fingerprint_parts(read.contents), read.errors,
+        "upload", caller.name, api_upload.fingerprint_parts(read.contents), read.errors,
         tier.value, on_duplicate.value, sorted(title_map.items()),
     )
 
@@ -83,7 +90,7 @@ def upload_batch(
         if not prepared.meetings:
             raise _NothingUsable(prepared.errors)
         submitted = batch_core.submit([m.model_dump(mode="json") for m in prepared.meetings],
-                                      on_duplicate=on_duplicate.value)
+                                      on_duplicate=on_duplicate.value, principal=caller)
         return {**submitted, "files": prepared.files, "errors": prepared.errors,
                 "ignored": prepared.ignored}
 
@@ -107,18 +114,18 @@ class _NothingUsable(Exception):
 
 
 @router.get("", response_model=BatchPage, summary="Batches, newest first")
-def list_batches(limit: Annotated[int, Query(ge=1, le=200)] = 20,
+def list_batches(caller: Caller, limit: Annotated[int, Query(ge=1, le=200)] = 20,
                  offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> dict:
     # One extra row tells whether another page exists.
-    rows = batch_core.list_batches(limit=offset + limit + 1)
+    rows = batch_core.list_batches(limit=offset + limit + 1, principal=caller)
     page = rows[offset:offset + limit]
     more = len(rows) > offset + limit
     return {"batches": page, "limit": limit, "offset": offset,
             "next_offset": offset + limit if more else None}
 
 
-def _existing(batch_id: str) -> dict:
-    batch = batch_core.get(batch_id)
+def _existing(batch_id: str, caller: batch_core.Principal) -> dict:
+    batch = batch_core.get(batch_id, principal=caller)
     if batch is None:
         raise HTTPException(404, f"No batch '{batch_id}': it never existed or its results expired.")
     return batch
@@ -126,8 +133,8 @@ def _existing(batch_id: str) -> dict:
 
 @router.get("/{batch_id}", response_model=BatchProgress, responses=NOT_FOUND,
             summary="Progress and per-meeting results of one batch")
-def get_batch(batch_id: str) -> dict:
-    return _existing(batch_id)
+def get_batch(batch_id: BatchId, caller: Caller) -> dict:
+    return _existing(batch_id, caller)
 
 
 STATE_CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"model": ErrorBody, "description": "Not allowed now."}}
@@ -135,21 +142,21 @@ STATE_CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"model": E
 
 @router.post("/{batch_id}/cancel", response_model=BatchSummary, responses=STATE_CONFLICT,
              summary="Cancel queued meetings; ones in flight finish")
-def cancel_batch(batch_id: str) -> dict:
-    _existing(batch_id)
-    return _state_change(batch_core.cancel, batch_id)
+def cancel_batch(batch_id: BatchId, caller: Caller) -> dict:
+    _existing(batch_id, caller)
+    return _state_change(batch_core.cancel, batch_id, caller)
 
 
 @router.post("/{batch_id}/retry", response_model=BatchSummary, responses=STATE_CONFLICT,
              summary="Queue the failed meetings of a batch again")
-def retry_batch(batch_id: str) -> dict:
-    _existing(batch_id)
-    return _state_change(batch_core.retry_failed, batch_id)
+def retry_batch(batch_id: BatchId, caller: Caller) -> dict:
+    _existing(batch_id, caller)
+    return _state_change(batch_core.retry_failed, batch_id, caller)
 
 
-def _state_change(action, batch_id: str) -> dict:
+def _state_change(action, batch_id: str, caller: batch_core.Principal) -> dict:
     try:
-        return action(batch_id)
+        return action(batch_id, principal=caller)
     except batch_core.BatchError as exc:
         raise HTTPException(409, str(exc)) from exc
 
@@ -159,15 +166,15 @@ def _state_change(action, batch_id: str) -> dict:
     **NOT_FOUND, 200: {"description": "One processed meeting record (JSON) per line.",
                        "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
 }, summary="Processed meetings of a batch as JSON lines")
-def batch_results(batch_id: str) -> NDJSONResponse:
-    rows = _existing(batch_id).get("results", [])
+def batch_results(batch_id: BatchId, caller: Caller) -> NDJSONResponse:
+    rows = _existing(batch_id, caller).get("results", [])
     ids = [r["meeting_id"] for r in rows
            if r.get("status") == MeetingState.COMPLETED.value and r.get("meeting_id")]
-    return NDJSONResponse(_records_as_lines(ids))
+    return NDJSONResponse(_records_as_lines(ids, caller))
 
 
-def _records_as_lines(meeting_ids: list[str]) -> Iterator[str]:
+def _records_as_lines(meeting_ids: list[str], caller: batch_core.Principal) -> Iterator[str]:
     for meeting_id in meeting_ids:
-        record = batch_core.get_meeting(meeting_id)
+        record = batch_core.get_meeting(meeting_id, principal=caller, access="download")
         if record is not None:  # deleted since the batch ran
             yield json.dumps(record, ensure_ascii=False) + "\n"

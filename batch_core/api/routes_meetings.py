@@ -1,15 +1,22 @@
 """Single-meeting endpoints (synchronous processing, lookup) and the health check."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 import batch_core
+from batch_core.api.auth import principal
+from batch_core.validation import MEETING_ID
 from batch_core.api.schemas import ErrorBody, HealthReport, ProcessRequest, SubmitResponse
 from batch_core.config import settings
 from batch_core.models import MeetingRecord, MeetingState
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
+access_router = APIRouter(prefix="/api/v1/access", tags=["access"])
+Caller = Annotated[batch_core.Principal, Depends(principal)]
+MeetingId = Annotated[str, Path(pattern=MEETING_ID.pattern, description="meeting_ and 12 hex digits.")]
 health_router = APIRouter(tags=["health"])
 
 # Polling the batch hash is cheap (one MULTI); a short interval keeps the added latency small.
@@ -21,20 +28,20 @@ _WAIT_POLL_SECONDS = 0.05
                                                   "BATCH_API_PROCESS_TIMEOUT_SECONDS; poll the batch."},
     400: {"model": ErrorBody}, 422: {"model": ErrorBody, "description": "Invalid, failed or skipped."},
 }, summary="Process one meeting and wait for its insights")
-def process_meeting(body: ProcessRequest):
+def process_meeting(body: ProcessRequest, caller: Caller):
     # A one-meeting batch in the shared pool, not a direct pipeline call: the record is stored,
     # deduplicated and shown in the dashboard like any other, and a burst of synchronous calls
     # cannot run more pipelines at once than BATCH_MAX_WORKERS.
     meeting = body.model_dump(mode="json", exclude={"on_duplicate"})
-    submitted = batch_core.submit([meeting], on_duplicate=body.on_duplicate.value)
+    submitted = batch_core.submit([meeting], on_duplicate=body.on_duplicate.value, principal=caller)
     batch_id = submitted["batch_id"]
     batch = batch_core.wait(batch_id, timeout=settings().api_process_timeout_seconds,
-                            poll=_WAIT_POLL_SECONDS)
+                            poll=_WAIT_POLL_SECONDS, principal=caller)
     rows = batch.get("results") or []
     row = rows[0] if rows else {}
     status = row.get("status")
     if status == MeetingState.COMPLETED.value and row.get("meeting_id"):
-        record = batch_core.get_meeting(row["meeting_id"])
+        record = batch_core.get_meeting(row["meeting_id"], principal=caller)
         if record is not None:
             return record
     if status in (MeetingState.FAILED.value, MeetingState.SKIPPED.value,
@@ -51,8 +58,8 @@ def process_meeting(body: ProcessRequest):
 
 @router.get("/{meeting_id}", response_model=MeetingRecord,
             responses={404: {"model": ErrorBody}}, summary="One processed meeting")
-def get_meeting(meeting_id: str) -> dict:
-    record = batch_core.get_meeting(meeting_id)
+def get_meeting(meeting_id: MeetingId, caller: Caller) -> dict:
+    record = batch_core.get_meeting(meeting_id, principal=caller)
     if record is None:
         raise HTTPException(404, f"No meeting '{meeting_id}'.")
     return record
@@ -60,9 +67,25 @@ def get_meeting(meeting_id: str) -> dict:
 
 @health_router.get("/health", response_model=HealthReport,
                    responses={503: {"model": HealthReport, "description": "Redis is unreachable."}},
-                   summary="Redis and provider status (no token needed)")
-def health():
+                   summary="Up or not (no token needed); with a token, Redis and provider details")
+def health(request: Request):
     report = batch_core.health()
-    if report.get("redis") != "ok":
+    up = report.get("redis") == "ok"
+    if request.state.principal is None:
+        # Anonymous callers learn only whether the service is up, not what it runs on.
+        report = {"redis": "ok" if up else "unavailable"}
+    if not up:
         return JSONResponse(status_code=503, content=report)
     return report
+
+
+@access_router.get("/audit", responses={403: {"model": ErrorBody}},
+                   summary="The access audit of sensitive meetings, newest first (admin tokens)")
+def audit(caller: Caller, limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+          meeting_id: Annotated[str | None, Query(pattern=MEETING_ID.pattern)] = None) -> dict:
+    return {"entries": batch_core.audit_log(limit=limit, meeting_id=meeting_id, principal=caller)}
+
+
+@access_router.get("/me", summary="Who this token is, and its roles")
+def whoami(caller: Caller) -> dict:
+    return {"name": caller.name, "roles": sorted(r.value for r in caller.roles)}

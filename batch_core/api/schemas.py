@@ -1,7 +1,11 @@
 """Request and response bodies of the HTTP API, as they appear in its OpenAPI schema."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from batch_core.config import settings
 
 from batch_core.models import BatchState, DuplicatePolicy, MeetingIn, MeetingRow
 
@@ -20,8 +24,19 @@ class MeetingInput(MeetingIn):
 
 
 class BatchSubmitRequest(BaseModel):
-    meetings: list[MeetingInput] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).")
+    meetings: list[MeetingInput] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).",
+                                         json_schema_extra={"maxItems": 50})
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
+
+    @field_validator("meetings", mode="before")
+    @classmethod
+    def _at_most_the_batch_limit(cls, value: Any) -> Any:
+        # Before the items are validated: 200k meetings are refused without building 200k models.
+        limit = settings().max_meetings
+        if isinstance(value, list) and len(value) > limit:
+            raise ValueError(f"A batch can hold at most {limit} meetings (BATCH_MAX_MEETINGS); "
+                             f"got {len(value)}. Split it into smaller batches.")
+        return value
 
 
 class ProcessRequest(MeetingInput):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import batch_core
+from batch_core.cli import access as access_cli
 from batch_core.cli import worker as worker_cli
 from batch_core.config import settings
 from batch_core.engine import pool as runner
@@ -265,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     redis_cmd = sub.add_parser("redis", help="manage the embedded Redis server")
     redis_cmd.add_argument("action", choices=["stop"])
     redis_cmd.set_defaults(func=cmd_redis)
+
+    access_cli.add_commands(sub)
 
     worker = sub.add_parser("worker", help="run RQ workers (BATCH_EXECUTOR=rq)")
     worker_cli.add_arguments(worker)

@@ -32,12 +32,23 @@ def _guard_package(data: bytes, limits: Limits) -> None:
     if any(info.flag_bits & 0x1 for info in infos):
         raise IngestError("the Word document is password-protected; save an unprotected copy")
     total = sum(info.file_size for info in infos)
-    if total > limits.max_total_bytes:
+    # python-docx holds every part inflated, and lxml parses the XML ones several times over:
+    # the per-file cap applies to what the document becomes, not to its compressed size.
+    if total > limits.max_file_bytes:
         raise IngestError(f"Word document too large: {megabytes(total)} uncompressed; the limit is "
-                          f"{limits.max_total_mb:g} MB (INGEST_MAX_TOTAL_MB)")
+                          f"{limits.max_file_mb:g} MB per file (INGEST_MAX_FILE_MB)")
     for info in infos:
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise zip_bomb(info.file_size / max(info.compress_size, 1), limits)
+
+
+def inflated_size(data: bytes) -> int:
+    """Bytes the package's parts declare uncompressed (0 when it is no readable ZIP)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return 0
 
 
 def _paragraphs(document) -> list[str]:

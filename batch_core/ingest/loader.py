@@ -9,7 +9,9 @@ from batch_core.ingest.archive import Member, iter_archive
 from batch_core.ingest.detect import SUPPORTED, IngestFormat, extension_of, hinted_format, sniff_container
 from batch_core.ingest.errors import IngestError
 from batch_core.ingest.files import parse_file
-from batch_core.ingest.limits import Limits, TotalBudget, archive_too_large, file_too_large
+from batch_core.ingest.docx_format import inflated_size
+from batch_core.ingest.limits import (Limits, TotalBudget, TotalBudgetExceeded, archive_too_large,
+                                   file_too_large)
 from batch_core.ingest.names import UNNAMED, is_junk, strip_controls
 from batch_core.ingest.report import FileError, IgnoredMember, IngestReport
 
@@ -37,6 +39,12 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
             return
         _add_archive(report, name, data, limits, budget)
         return
+    if container is IngestFormat.DOCX:
+        try:  # what a Word file inflates to counts against the upload's total, like an archive's
+            budget.consume(inflated_size(data))
+        except TotalBudgetExceeded as exc:
+            report.errors.append(FileError(name=name, reason=exc.reason))
+            return
     _add_parsed(report, name, leaf, data, limits)
 
 

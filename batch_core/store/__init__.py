@@ -9,10 +9,12 @@
     meetings.py     processed meeting records and their indexes
     idempotency.py  HTTP API Idempotency-Key reservations
     usage.py        a batch's running token and cost totals
+    audit.py        the append-only access audit (a stream)
 
 Callers use `from batch_core import store` and `store.<function>`; everything public is
 re-exported here.
 """
+from batch_core.store.audit import append_audit, read_audit  # noqa: F401
 from batch_core.store.batches import *  # noqa: F401,F403
 from batch_core.store.common import parse_time, storage, utc_now  # noqa: F401
 from batch_core.store.idempotency import *  # noqa: F401,F403

@@ -178,13 +178,16 @@ def _transition(batch_id: str, index: int, from_states: Iterable[MeetingState],
 @storage
 def _bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_state: MeetingState,
                      patch: dict[str, Any] | None = None, *, effect: BatchEffect = BatchEffect.NONE,
-                     reason: str = "", drop_item: bool = False) -> list[int]:
-    """Move every row in from_states; returns the indexes that moved."""
+                     reason: str = "", drop_item: bool = False,
+                     owner: tuple[str, float] | None = None) -> list[int]:
+    """Move every row in from_states; returns the indexes that moved. `owner` (with a retry)
+    takes the batch over in the same step, only if a row moved."""
+    who, lease = (owner[0], f"{owner[1]:.3f}") if owner else ("", "")
     result = script("BULK")(
         keys=_keys(batch_id),
         args=[",".join(s.value for s in from_states), to_state.value, json.dumps(patch or {}),
               utc_now(), settings().result_ttl_seconds, effect.value, reason,
-              "1" if drop_item else "0"],
+              "1" if drop_item else "0", who, lease],
         client=get_client(),
     )
     return sorted(int(f) for f in result) if result else []

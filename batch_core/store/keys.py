@@ -18,6 +18,7 @@ def items_key(batch_id: str) -> str:
 
 
 BATCHES_KEY = "batches"
+AUDIT_KEY = "audit:access"  # stream: the access audit of sensitive meetings (store/audit.py)
 
 
 def meeting_key(tier: str, meeting_id: str) -> str:

@@ -81,6 +81,8 @@ if mode == 'cancel' and status == 'processing' then
 elseif mode == 'partial' and status == 'processing' then
   redis.call('HSET', KEYS[1], 'partial_reason', ARGV[7])
 elseif mode == 'retry' and #changed > 0 then
+  -- the new owner is written with the move, and only when rows really moved
+  if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'owner', ARGV[9], 'lease_until', ARGV[10]) end
   redis.call('HSET', KEYS[1], 'status', 'processing')
   redis.call('HDEL', KEYS[1], 'finished_at', 'cancel_requested', 'partial_reason')
   for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end

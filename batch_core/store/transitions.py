@@ -20,10 +20,10 @@ def _one(name: str, batch_id: str, index: int, patch: dict[str, Any], *, owner: 
 
 
 def _all(name: str, batch_id: str, patch: dict[str, Any], *, reason: str = "",
-         drop_item: bool = False) -> list[int]:
+         drop_item: bool = False, owner: tuple[str, float] | None = None) -> list[int]:
     from_states, to_state, effect = TRANSITIONS[name]
     return _bulk_transition(batch_id, sorted(from_states, key=_order), to_state, patch,
-                            effect=effect, reason=reason, drop_item=drop_item)
+                            effect=effect, reason=reason, drop_item=drop_item, owner=owner)
 
 
 def _order(state: MeetingState) -> int:
@@ -75,9 +75,10 @@ def fail_queued(batch_id: str, patch: dict[str, Any]) -> list[int]:
     return _all("fail_queued", batch_id, patch)
 
 
-def requeue_failed(batch_id: str, patch: dict[str, Any]) -> list[int]:
-    """Every failed row -> queued; the batch runs again."""
-    return _all("requeue_failed", batch_id, patch)
+def requeue_failed(batch_id: str, patch: dict[str, Any], owner: tuple[str, float]) -> list[int]:
+    """Every failed row -> queued; the batch runs again, owned by `owner` (set in the same step,
+    and only when a row moved: a refused retry leaves a running batch's owner alone)."""
+    return _all("requeue_failed", batch_id, patch, owner=owner)
 
 
 def settle_partial(batch_id: str, patch: dict[str, Any], reason: str) -> list[int]:

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from batch_core import config
+from batch_core.access import tokens
 from batch_core.api import create_app
 
 TERMINAL = {"completed", "partial", "canceled"}
@@ -26,9 +27,17 @@ def meeting(title: str, tier: str = "ordinary") -> dict:
     return {"title": title, "tier": tier, "transcript": transcript(title)}
 
 
+def local_token() -> str:
+    """The first-start admin token the app generates when no token is configured."""
+    path = tokens.ensure_token()
+    return (path or tokens.generated_token_path()).read_text().strip()
+
+
 @pytest.fixture
 def client():
-    with TestClient(create_app()) as test_client:
+    """An admin client: the API always needs a token, even on loopback."""
+    app = create_app()
+    with TestClient(app, headers={"Authorization": f"Bearer {local_token()}"}) as test_client:
         yield test_client
 
 

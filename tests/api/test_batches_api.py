@@ -25,10 +25,10 @@ def test_submit_returns_202_and_processes_every_meeting(client):
     assert all(r["status"] == "completed" and r["meeting_id"] for r in done["results"])
 
 
-def test_more_than_the_limit_is_400_naming_the_limit(client):
+def test_more_than_the_limit_is_422_naming_the_limit(client):
     meetings = [meeting(f"Meeting {i}") for i in range(51)]
     response = client.post(BATCH, json={"meetings": meetings})
-    assert response.status_code == 400
+    assert response.status_code == 422  # the schema caps the list, before any item is validated
     assert "50" in response.json()["detail"]
     assert batch_core.list_batches() == []
 
@@ -66,11 +66,11 @@ def test_malformed_json_is_422_without_a_trace(client):
 
 def test_unknown_batch_is_404(client):
     for path in ("", "/results"):
-        response = client.get(f"{BATCH}/b_doesnotexist{path}")
+        response = client.get(f"{BATCH}/batch_0000dead{path}")
         assert response.status_code == 404
-        assert "b_doesnotexist" in response.json()["detail"]
+        assert "batch_0000dead" in response.json()["detail"]
     for action in ("cancel", "retry"):
-        assert client.post(f"{BATCH}/b_doesnotexist/{action}").status_code == 404
+        assert client.post(f"{BATCH}/batch_0000dead/{action}").status_code == 404
 
 
 def test_expired_batch_is_404(client, redis_url):
@@ -177,7 +177,7 @@ def test_idempotency_key_reused_for_a_different_request_is_422(client):
 def test_rejected_request_does_not_burn_its_idempotency_key(client):
     headers = {"Idempotency-Key": "fix-and-resend"}
     too_many = {"meetings": [meeting(f"M{i}") for i in range(51)]}
-    assert client.post(BATCH, json=too_many, headers=headers).status_code == 400
+    assert client.post(BATCH, json=too_many, headers=headers).status_code == 422
     response = client.post(BATCH, json={"meetings": [meeting("Fixed")]}, headers=headers)
     assert response.status_code == 202
 
@@ -221,5 +221,5 @@ def test_estimate_says_calls_tokens_and_cost_and_stores_nothing(client, monkeypa
 def test_estimate_refuses_an_invalid_batch_in_plain_words(client):
     meeting = {"title": "x", "tier": "ordinary", "transcript": "Ann: hello there."}
     answer = client.post("/api/v1/meetings/batch/estimate", json={"meetings": [meeting] * 51})
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "at most 50 meetings" in answer.text and "Traceback" not in answer.text

@@ -15,12 +15,15 @@ from schemathesis.checks import (
 )
 
 from batch_core import config
+from batch_core.access import tokens
 from batch_core.api import create_app
 
 TOKEN = "schemathesis-token"
 
-app = create_app()
-schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+app = create_app()  # with nothing configured yet, this writes the first-start token
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", app,
+    headers={"Authorization": f"Bearer {tokens.generated_token_path().read_text().strip()}"})
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ from fastapi.testclient import TestClient
 
 import batch_core
 from batch_core import api, config
-from batch_core.api import auth as api_auth
-from tests.api.conftest import meeting
+from tests.api.conftest import local_token, meeting
 
 BATCH = "/api/v1/meetings/batch"
 
@@ -17,7 +16,8 @@ def test_every_endpoint_but_health_needs_the_token(token):
         calls = [("get", BATCH), ("post", BATCH), ("get", f"{BATCH}/b_x"),
                  ("post", f"{BATCH}/upload"), ("post", f"{BATCH}/b_x/cancel"),
                  ("post", f"{BATCH}/b_x/retry"), ("get", f"{BATCH}/b_x/results"),
-                 ("post", "/api/v1/meetings/process"), ("get", "/api/v1/meetings/m_x")]
+                 ("post", "/api/v1/meetings/process"), ("get", "/api/v1/meetings/m_x"),
+                 ("get", "/api/v1/access/audit"), ("get", "/api/v1/access/me")]
         for method, path in calls:
             missing = getattr(client, method)(path)
             wrong = getattr(client, method)(path, headers={"Authorization": "Bearer nope"})
@@ -49,38 +49,27 @@ def test_unauthorised_upload_is_refused_before_the_body_is_read(token, monkeypat
         assert response.status_code == 401
 
 
-def test_token_comparison_uses_compare_digest(monkeypatch):
+def test_token_comparison_uses_compare_digest(token, monkeypatch):
+    from batch_core.access import tokens
     seen = []
-    real = api_auth.hmac.compare_digest
-    monkeypatch.setattr(api_auth.hmac, "compare_digest", lambda a, b: seen.append((a, b)) or real(a, b))
-    assert api_auth.token_matches("Bearer abc", "abc")
-    assert not api_auth.token_matches(None, "abc")
-    assert seen == [(b"abc", b"abc"), (b"", b"abc")]
+    real = tokens.hmac.compare_digest
+    monkeypatch.setattr(tokens.hmac, "compare_digest", lambda a, b: seen.append((a, b)) or real(a, b))
+    assert tokens.principal_for(token, via="t").is_admin
+    assert tokens.principal_for("nope", via="t") is None
+    assert len(seen) == 2 and all(len(a) == len(b) == 64 for a, b in seen)  # SHA-256 hex, never the token
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.5", "example.com", "::"])
-def test_refuses_to_bind_beyond_loopback_without_a_token(host):
-    with pytest.raises(SystemExit) as excinfo:
-        api_auth.check_bind_allowed(host, None)
-    assert "BATCH_API_TOKEN" in str(excinfo.value)
-
-
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
-def test_loopback_is_fine_without_a_token(host):
-    api_auth.check_bind_allowed(host, None)
-
-
-def test_any_host_is_fine_with_a_token():
-    api_auth.check_bind_allowed("0.0.0.0", "s3cret")
-
-
-def test_main_refuses_open_bind_before_starting_uvicorn(monkeypatch):
+def test_main_warns_when_bound_beyond_loopback_with_loopback_hosts_only(monkeypatch, caplog):
     monkeypatch.setenv("BATCH_API_HOST", "0.0.0.0")
+    monkeypatch.setenv("BATCH_API_ALLOWED_HOSTS", "localhost,127.0.0.1")
     config.reload_settings()
     import uvicorn
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("must not start"))
-    with pytest.raises(SystemExit):
-        api.main()
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: started.update(kwargs))
+    api.main()
+    assert started["host"] == "0.0.0.0"
+    assert started["limit_concurrency"] == config.settings().api_max_concurrency + 1
+    assert "BATCH_API_ALLOWED_HOSTS names only loopback" in caplog.text
 
 
 def test_declared_oversized_body_is_413(client, monkeypatch):
@@ -128,7 +117,8 @@ def test_unexpected_errors_are_500_without_a_stack_trace(monkeypatch):
     def explode(*_args, **_kwargs):
         raise KeyError("internal detail that must not leak")
     monkeypatch.setattr(batch_core, "list_batches", explode)
-    with TestClient(api.create_app(), raise_server_exceptions=False) as client:
+    with TestClient(api.create_app(), raise_server_exceptions=False,
+                    headers={"Authorization": f"Bearer {local_token()}"}) as client:
         response = client.get(BATCH)
     assert response.status_code == 500
     assert response.json()["detail"].startswith("Internal error")
@@ -143,8 +133,8 @@ def test_storage_outage_is_503_in_plain_words(monkeypatch):
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{dead_port}/0")
     config.reload_settings()
     batch_core.reset_for_tests()
-    with TestClient(api.create_app()) as client:
-        response = client.get(f"{BATCH}/b_any")
+    with TestClient(api.create_app(), headers={"Authorization": f"Bearer {local_token()}"}) as client:
+        response = client.get(f"{BATCH}/batch_0000beef")
         health = client.get("/health")
     assert response.status_code == 503
     assert "Redis" in response.json()["detail"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -19,10 +20,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 @pytest.fixture
-def served_api(redis_url, tmp_path):
+def served_api(redis_url, tmp_path, request):
     port = free_port()
+    extra = getattr(request, "param", {})
     env = {**os.environ, "REDIS_URL": redis_url, "BATCH_API_PORT": str(port),
-           "BATCH_API_TOKEN": "process-token", "BATCH_DATA_DIR": str(tmp_path)}
+           "BATCH_API_TOKEN": "process-token", "BATCH_DATA_DIR": str(tmp_path), **extra}
     process = subprocess.Popen([sys.executable, "-m", "batch_core.api"], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -73,3 +75,43 @@ def test_concurrent_requests_with_one_idempotency_key_create_one_batch(served_ap
     batch_ids = {r.json()["batch_id"] for r in responses if r.status_code == 202}
     assert len(batch_ids) == 1
     assert len(batch_core.list_batches()) == 1
+
+
+def _stalled_request(base: str) -> socket.socket:
+    """A POST that promises 1000 bytes of body and sends 10: what a slowloris client does."""
+    port = int(base.rsplit(":", 1)[1])
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.sendall(b"POST /api/v1/meetings/batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 b"Authorization: Bearer process-token\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 1000\r\n\r\n{\"meetings\"")
+    return sock
+
+
+@pytest.mark.parametrize("served_api", [{"BATCH_API_BODY_TIMEOUT_SECONDS": "2"}], indirect=True)
+def test_a_stalled_request_body_is_cut_off_with_408(served_api):
+    with _stalled_request(served_api) as sock:
+        answer = sock.recv(4096).decode("latin-1")  # blocks until the server gives up on us
+    assert answer.startswith("HTTP/1.1 408"), answer[:200]
+    assert "stalled" in answer and "BATCH_API_BODY_TIMEOUT_SECONDS" in answer
+    assert batch_core.list_batches() == []
+
+
+@pytest.mark.parametrize("served_api", [{"BATCH_API_BODY_TIMEOUT_SECONDS": "20",
+                                         "BATCH_API_MAX_CONCURRENCY": "2"}], indirect=True)
+def test_beyond_the_concurrency_limit_requests_get_503_at_once(served_api):
+    held = [_stalled_request(served_api), _stalled_request(served_api)]
+    try:
+        deadline = time.monotonic() + 15
+        while True:  # the two stalled requests are taken up by the server within moments
+            status = httpx.get(f"{served_api}/health", timeout=10).status_code
+            if status == 503 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert status == 503
+    finally:
+        for sock in held:
+            sock.close()
+    deadline = time.monotonic() + 15
+    while httpx.get(f"{served_api}/health", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "slots were not given back after the clients left"
+        time.sleep(0.1)

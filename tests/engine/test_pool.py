@@ -164,27 +164,27 @@ def _orphan(batch_id, make_meeting, lease_until, cancel_requested=False):
 def test_a_batch_whose_owner_died_is_resumed_exactly_once(make_meeting):
     from batch_core.engine import pool as runner
     from batch_core.engine.identity import owner_id
-    _orphan("batch_0rphan01", make_meeting, lease_until=time.time() - 1)
-    _orphan("batch_alive001", make_meeting, lease_until=time.time() + 600)
+    _orphan("batch_0ab4a001", make_meeting, lease_until=time.time() - 1)
+    _orphan("batch_a11ee001", make_meeting, lease_until=time.time() + 600)
     batch_core.health()  # first API use starts the pool; its background loop adopts at once
-    batch = batch_core.wait("batch_0rphan01", timeout=60, poll=0.05)
+    batch = batch_core.wait("batch_0ab4a001", timeout=60, poll=0.05)
     assert runner.get_runner().resume_orphans() == [], "our own batch is not adopted again"
-    assert store.adopt("batch_alive001", "otherhost:2:x", time.time() + 30) is None, "lease still alive"
+    assert store.adopt("batch_a11ee001", "otherhost:2:x", time.time() + 30) is None, "lease still alive"
     assert (batch["status"], batch["completed"], batch["queued"], batch["processing"]) == ("completed", 4, 0, 0)
     assert batch["results"][0]["meeting_id"] == "meeting_donealready", "terminal rows never re-run"
     assert batch["resumed_by"] == owner_id() and batch["resumed_from"] == "deadhost:1:dead"
     assert batch["resumed_at"] and batch["owner"] == owner_id()
-    records = [m for m in batch_core.list_meetings() if m["batch_id"] == "batch_0rphan01"]
+    records = [m for m in batch_core.list_meetings() if m["batch_id"] == "batch_0ab4a001"]
     assert len(records) == 3, "the interrupted and the queued meetings ran once each"
-    alive = batch_core.get("batch_alive001")
+    alive = batch_core.get("batch_a11ee001")
     assert alive["processing"] == 1 and alive["queued"] == 2 and alive["resumed_by"] is None
 
 
 def test_resuming_a_batch_with_a_pending_cancel_finishes_it_as_canceled(make_meeting):
     from batch_core.engine import pool as runner
-    _orphan("batch_0rphan02", make_meeting, lease_until=time.time() - 1, cancel_requested=True)
+    _orphan("batch_0ab4a002", make_meeting, lease_until=time.time() - 1, cancel_requested=True)
     runner.get_runner()
-    batch = batch_core.wait("batch_0rphan02", timeout=30, poll=0.05)
+    batch = batch_core.wait("batch_0ab4a002", timeout=30, poll=0.05)
     assert (batch["status"], batch["completed"], batch["canceled"]) == ("canceled", 1, 3)
 
 
@@ -207,16 +207,16 @@ def test_a_batch_whose_owner_process_on_this_host_is_gone_is_adopted_before_its_
         assert owner_is_gone(dead_owner) and not owner_is_gone(live_owner)
         assert not owner_is_gone("otherhost:1:x") and not owner_is_gone(owner_id())
         soon = time.time() + 600  # leases far from running out
-        for batch_id, owner in (("batch_00dead01", dead_owner), ("batch_00a1ive1", live_owner),
-                                ("batch_0other01", "otherhost:1:x")):
+        for batch_id, owner in (("batch_00dead01", dead_owner), ("batch_00a11ee1", live_owner),
+                                ("batch_00be0001", "otherhost:1:x")):
             _orphan(batch_id, make_meeting, lease_until=soon)
             get_client().hset(store.batch_key(batch_id), "owner", owner)
         adopted = runner.get_runner().resume_orphans() or []
         batch = batch_core.wait("batch_00dead01", timeout=60, poll=0.05)
         assert batch["status"] == "completed" and batch["resumed_from"] == dead_owner
-        assert "batch_00a1ive1" not in adopted and "batch_0other01" not in adopted
-        assert batch_core.get("batch_00a1ive1")["resumed_by"] is None  # its owner still runs
-        assert batch_core.get("batch_0other01")["resumed_by"] is None  # another host: the lease decides
+        assert "batch_00a11ee1" not in adopted and "batch_00be0001" not in adopted
+        assert batch_core.get("batch_00a11ee1")["resumed_by"] is None  # its owner still runs
+        assert batch_core.get("batch_00be0001")["resumed_by"] is None  # another host: the lease decides
     finally:
         alive.kill()
         alive.wait()

@@ -63,8 +63,37 @@ def test_docx_with_a_bomb_part_is_refused_from_its_headers():
         bomb.writestr("word/media/padding.bin", bytes(50 * 1024 * 1024))
     report = load_files([("bomb.docx", buffer.getvalue()), GOOD])
     assert [e.name for e in report.errors] == ["bomb.docx"]
-    assert report.errors[0].reason.startswith("refused as a likely zip bomb")
+    assert report.errors[0].reason.startswith("Word document too large: 50.8 MB uncompressed")
     assert [p.name for p in report.parsed] == ["good.txt"]
+
+
+def test_docx_bomb_under_the_file_cap_is_refused_by_its_ratio(monkeypatch):
+    from batch_core import config
+    monkeypatch.setenv("INGEST_MAX_FILE_MB", "60")
+    config.reload_settings()
+    source = zipfile.ZipFile(io.BytesIO(_teams_docx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            bomb.writestr(info, source.read(info))
+        bomb.writestr("word/media/padding.bin", bytes(50 * 1024 * 1024))
+    report = load_files([("bomb.docx", buffer.getvalue())])
+    assert report.errors[0].reason.startswith("refused as a likely zip bomb")
+
+
+def test_what_word_files_inflate_to_is_charged_to_the_upload_budget(monkeypatch):
+    from batch_core import config
+    from batch_core.ingest.docx_format import inflated_size
+    one = _teams_docx()
+    size = inflated_size(one)
+    assert size > len(one)  # the package is compressed
+    # A total budget for two and a half documents: the third one is refused, the rest parse.
+    monkeypatch.setenv("INGEST_MAX_TOTAL_MB", str(size * 2.5 / (1024 * 1024)))
+    config.reload_settings()
+    report = load_files([("a.docx", one), ("b.docx", one), ("c.docx", one), GOOD])
+    assert [p.name for p in report.parsed] == ["a.docx", "b.docx", "good.txt"]
+    assert [e.name for e in report.errors] == ["c.docx"]
+    assert "INGEST_MAX_TOTAL_MB" in report.errors[0].reason
 
 
 def test_docx_without_document_part():

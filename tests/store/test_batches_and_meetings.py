@@ -76,7 +76,7 @@ def test_bulk_cancel_and_retry():
     store.fail(batch_id, 0, {"error": "x"})
     header = store.header(batch_id)
     assert header["status"] == "canceled" and header["canceled"] == 3 and header["failed"] == 1
-    assert store.requeue_failed(batch_id, {"error": None}) == [0]
+    assert store.requeue_failed(batch_id, {"error": None}, ("test-owner", 0.0)) == [0]
     header = store.header(batch_id)
     assert header["status"] == "processing" and "finished_at" not in header
     assert get_client().ttl(store.batch_key(batch_id)) == -1

@@ -54,8 +54,8 @@ def test_a_move_from_a_state_the_table_does_not_allow_changes_nothing(redis_url)
                        [MeetingRow(index=0, title="T", tier=Tier.ORDINARY, status=MeetingState.QUEUED)],
                        {0: QueuedInput(meeting=meeting, title_digest="d")})
     assert store.complete("batch_0000beef", 0, {}, owner="me") is None   # queued cannot complete
-    assert store.requeue_failed("batch_0000beef", {}) == []               # nothing failed
+    assert store.requeue_failed("batch_0000beef", {}, ("test-owner", 0.0)) == []               # nothing failed
     assert store.claim("batch_0000beef", 0, {"owner": "me"})["status"] == "processing"
     assert store.claim("batch_0000beef", 0, {}) is None                   # claimed only once
     assert store.fail("batch_0000beef", 0, {"error": "x"}, owner="me")["status"] == "failed"
-    assert store.requeue_failed("batch_0000beef", {}) == [0]
+    assert store.requeue_failed("batch_0000beef", {}, ("test-owner", 0.0)) == [0]

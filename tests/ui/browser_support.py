@@ -36,13 +36,14 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str], timeout: float = 60.0) -> Iterator[str]:
+def streamlit_server(env: dict[str, str], timeout: float = 60.0, port: int | None = None,
+                     extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """`streamlit run dashboard.py` on a free port; yields its base URL; kills its group after."""
-    port = free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *extra_args]
     log = open(os.devnull, "wb") if not os.environ.get("E2E_SERVER_LOG") else \
         open(os.environ["E2E_SERVER_LOG"], "ab")
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=log,

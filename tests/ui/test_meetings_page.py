@@ -1,6 +1,8 @@
 """Meetings page: empty store, browse per tier and search, open one, redaction badge, delete."""
 from __future__ import annotations
 
+import pytest
+
 import batch_core as core
 from ui_support import (
     PLANTED_EMAIL, assert_clean, meeting, open_page, sensitive_transcript, submit_and_wait, texts,
@@ -87,13 +89,16 @@ def test_delete_needs_confirmation_and_removes_the_meeting():
 
 def test_titles_and_dates_from_users_are_shown_as_text_not_markup():
     hostile = "[click me](http://evil.example) <b>bold</b> :red[alarm] $x$"
-    batch = submit_and_wait([{**meeting(hostile), "meeting_date": "**2026**"}])
+    batch = submit_and_wait([{**meeting(hostile), "meeting_date": "2026-03-05"}])
     meeting_id = batch["results"][0]["meeting_id"]
     at = open_page(PAGE, query={"meeting": meeting_id})
     assert_clean(at)
     header = at.header[0].value
     assert "](" not in header and ":red[" not in header and "<b>" not in header
     assert header.replace("\\", "") == hostile.replace("\\", "")
-    assert any("Date \\*\\*2026\\*\\*" in c.value for c in at.caption)
+    assert any("Date 2026" in c.value and "03" in c.value for c in at.caption)
+    # Markup in a date never gets that far: only ISO dates are accepted.
+    with pytest.raises(core.BatchError, match="ISO date"):
+        core.submit([{**meeting("Dated"), "meeting_date": "**2026**"}])
     # The picker and the table are plain text widgets: the raw title is shown as typed.
     assert hostile in at.dataframe[0].value["Title"].tolist()

@@ -1,0 +1,140 @@
+"""The public functions over stored meetings (re-exported by batch_core/__init__.py): read, list,
+count, delete, find duplicates, record downloads, read the access audit.
+
+Every function takes the acting `principal` (None: the local operator, see access/principals.py).
+A meeting of a tier the principal may not read is treated as absent, never as "forbidden", and
+every access to a sensitive meeting is written to the audit (access/audit.py).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from batch_core import store
+from batch_core.access import Principal, acting, require_admin
+from batch_core.access import audit
+from batch_core.errors import BatchError
+from batch_core.models import Tier
+from batch_core.store import normalise_title
+from batch_core.validation import check_meeting_id
+
+DOWNLOAD_FORMATS = ("json", "markdown", "csv")
+
+
+def _readable_record(meeting_id: str, principal: Principal) -> dict[str, Any] | None:
+    record = store.load_record(check_meeting_id(meeting_id))
+    if record is None or not principal.may_read(record.get("tier", Tier.SENSITIVE.value)):
+        return None
+    return record
+
+
+def get_meeting(meeting_id: str, principal: Principal | None = None,
+                access: str = "view") -> dict[str, Any] | None:
+    """A MeetingRecord as dict; None if unknown or not readable by the principal. `access` is what
+    the audit records for a sensitive meeting ("view", or "download" for exports)."""
+    who = acting(principal)
+    record = _readable_record(meeting_id, who)
+    if record is not None and record.get("tier") == Tier.SENSITIVE.value:
+        audit.record(who, "download" if access == "download" else "view", meeting_id=meeting_id,
+                     batch_id=str(record.get("batch_id") or ""))
+    return record
+
+
+def record_download(meeting_id: str, fmt: str, principal: Principal | None = None) -> None:
+    """The dashboard's download buttons call this when clicked (the bytes never pass back here)."""
+    who = acting(principal)
+    record = _readable_record(meeting_id, who)
+    if record is not None and record.get("tier") == Tier.SENSITIVE.value:
+        audit.record(who, "download", meeting_id=meeting_id,
+                     batch_id=str(record.get("batch_id") or ""), detail=fmt)
+
+
+def tiers_for(tier: str | Tier | None, principal: Principal) -> list[Tier]:
+    """The tiers asked for, narrowed to those the principal may read."""
+    if tier in (None, ""):
+        return principal.readable_tiers()
+    try:
+        wanted = Tier(getattr(tier, "value", tier))
+    except ValueError:
+        raise BatchError(f"tier must be one of {', '.join(t.value for t in Tier)} "
+                         f"(got {tier!r}).") from None
+    return [wanted] if principal.may_read(wanted) else []
+
+
+def _meeting_summary(record: dict[str, Any]) -> dict[str, Any]:
+    insights = record.get("insights") or {}
+    return {
+        "meeting_id": record["meeting_id"], "title": record["title"], "tier": record["tier"],
+        "batch_id": record.get("batch_id"), "processed_at": record.get("processed_at"),
+        "meeting_date": record.get("meeting_date"), "source_name": record.get("source_name"),
+        "provider": record.get("provider"), "model": record.get("model"),
+        "speakers": record.get("speakers", []), "word_count": record.get("word_count"),
+        "duration_seconds": record.get("duration_seconds"), "redacted": record.get("redacted"),
+        "summary": insights.get("summary", ""),
+        **{f"{name}_count": len(insights.get(name) or [])
+           for name in ("decisions", "action_items", "key_topics", "open_questions")},
+    }
+
+
+def list_meetings(tier: str | Tier | None = None, search: str | None = None,
+                  limit: int = 200, principal: Principal | None = None) -> list[dict[str, Any]]:
+    """Processed meetings (summaries) the principal may read, newest first; search matches title
+    or file name (a sensitive meeting's are stored redacted)."""
+    needle = (search or "").casefold().strip()
+
+    def keep(record: dict[str, Any]) -> bool:
+        haystack = f"{record.get('title', '')} {record.get('source_name') or ''}".casefold()
+        return needle in haystack
+
+    tiers = tiers_for(tier, acting(principal))
+    if not tiers:
+        return []
+    return [_meeting_summary(r) for r in store.recent_records(tiers, limit, keep)]
+
+
+def count_meetings(tier: str | Tier | None = None, principal: Principal | None = None) -> dict[str, int]:
+    """Stored meetings per tier the principal may read ({"ordinary": n, "sensitive": m}), by the
+    index; a tier they may not read is left out, not counted as 0."""
+    tiers = tiers_for(tier, acting(principal))
+    return store.count_records(tiers) if tiers else {}
+
+
+def delete_meeting(meeting_id: str, principal: Principal | None = None) -> bool:
+    """Admins only. False when there is no such meeting (or none the principal could see)."""
+    who = acting(principal)
+    require_admin(who, "delete meetings")
+    record = _readable_record(meeting_id, who)
+    if record is None:
+        return False
+    deleted = store.delete_record(meeting_id)
+    if deleted and record.get("tier") == Tier.SENSITIVE.value:
+        audit.record(who, "delete", meeting_id=meeting_id, batch_id=str(record.get("batch_id") or ""))
+    return deleted
+
+
+def find_duplicates(titles_and_tiers: Iterable[tuple[str, str] | dict[str, Any]],
+                    principal: Principal | None = None) -> dict[tuple[str, str], str]:
+    """(normalise_title(title), tier) -> newest stored meeting_id, for upload previews; only in
+    tiers the principal may read."""
+    who = acting(principal)
+    found: dict[tuple[str, str], str] = {}
+    for item in titles_and_tiers:
+        title, tier = (item["title"], item["tier"]) if isinstance(item, dict) else item
+        tiers = tiers_for(tier, who)
+        if not tiers:
+            continue
+        key = (normalise_title(title), tiers[0].value)
+        if key in found or not key[0]:
+            continue
+        ids = store.ids_with_title(key[1], title)
+        if ids:
+            found[key] = ids[-1]
+    return found
+
+
+def audit_log(limit: int = 200, meeting_id: str | None = None,
+              principal: Principal | None = None) -> list[dict[str, Any]]:
+    """The access audit, newest first (admins only)."""
+    require_admin(acting(principal), "read the access audit")
+    if meeting_id is not None:
+        check_meeting_id(meeting_id)
+    return store.read_audit(max(1, min(int(limit), 5000)), meeting_id)
