@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from batch_core.cli import access as access_cli
 from batch_core.cli import worker as worker_cli
 from batch_core.config import settings
 from batch_core.engine import pool as runner
+from batch_core.engine.processing import warm_up
 from batch_core.store import client as redis_server
 from batch_core.store.retry import call_with_retry
 from batch_core.models import DuplicatePolicy, Tier
@@ -279,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Only commands that stay around to run meetings take over batches of dead processes.
     runner.auto_resume = args.command in ("submit", "retry", "resume")
+    if runner.auto_resume and not getattr(args, "estimate", False):
+        # SDK, language model and lexicons load while the files are read, not after the submit.
+        threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()
     try:
         return args.func(args)
     except batch_core.BatchError as exc:

@@ -17,6 +17,7 @@ from batch_core.config import settings
 from batch_core.engine import recovery
 from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
+from batch_core.engine.processing import warm_up
 from batch_core.engine.tracking import run_tracked, tracker
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class Runner:
         self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
                                            daemon=True)
         self._heartbeat.start()
+        threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()
 
     def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
         """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""

@@ -54,11 +54,9 @@ class _StageClock:
                            "duration_ms": 0.0, "detail": {}})
         call_with_retry(store.update_running, self.batch_id, self.index,
                         {"stage": self._current.value, "stage_ms": self.stage_ms}, owner_id())
-        # Until a key has worked once, one provider call at a time finds out if it is valid.
+        # A key already rejected for this batch fails the meeting here, without a call.
         if self._current is Stage.EXTRACT:
             gate.enter(self.batch_id)
-        else:
-            gate.passed()
 
     def finish(self) -> dict[str, float]:
         self._close_current()
@@ -156,6 +154,22 @@ def compact_after_sensitive(batch_id: str) -> None:
         log.warning("AOF rewrite after batch %s failed: %s", batch_id, exc)
 
 
+def warm_up() -> None:
+    """Load the pipeline (Presidio, word lists) and the configured provider's SDK client now, on a
+    thread of its own, so the first meetings of a new process do not each wait for it."""
+    try:
+        # Each is loaded ahead of the first meeting, which would otherwise wait for it.
+        from batch_core.models import Turn
+        from batch_core.pipeline.language import detect_language  # py3langid's model, ~0.5 s
+        from batch_core.pipeline.providers import get_provider  # the SDK and its connection pool
+        from batch_core.pipeline.sentiment import utterance_score  # VADER's lexicon
+        get_provider()
+        detect_language([Turn(speaker="A", text="We agreed to ship the release next week.")])
+        utterance_score("fine")
+    except Exception as exc:  # a bad setting fails the meetings later, with its own message
+        log.debug("warm-up skipped: %s", exc)
+
+
 def process_meeting(batch_id: str, index: int) -> MeetingState | None:
     """Run one meeting if it is still queued; returns its final state (None if not claimed)."""
     try:
@@ -169,8 +183,6 @@ def process_meeting(batch_id: str, index: int) -> MeetingState | None:
     except Exception:  # never let a pool thread die silently
         log.exception("meeting %s of batch %s could not be finished", index, batch_id)
         return None
-    finally:
-        gate.passed()  # a key probe that did not end in a rejection opens the gate
 
 
 def _process(batch_id: str, index: int) -> MeetingState | None:
@@ -201,7 +213,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         call_with_retry(store.save_record, record)
         _remove_replaced(record, batch_id)
     except ProviderAuthError as exc:
-        gate.rejected(batch_id, str(exc))  # waiting meetings of this batch fail without a call
+        gate.rejected(batch_id, str(exc))  # meetings not yet calling fail without a call
         _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED

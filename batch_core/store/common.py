@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 import redis
 from redis.commands.core import Script
 
-from batch_core.store.client import unavailable
+from batch_core.store.client import heal, unavailable
 from batch_core.store import scripts
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,13 +25,22 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def storage(func: F) -> F:
-    """Turn redis-py connection failures into a friendly StorageUnavailable."""
+    """Turn redis-py connection failures into a friendly StorageUnavailable; a dead embedded
+    server is restarted first and the call made once more (client.heal)."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (redis.ConnectionError, redis.TimeoutError) as exc:
+        except redis.TimeoutError as exc:  # slow, not gone: a retry could apply a write twice
             raise unavailable(exc) from exc
+        except redis.ConnectionError as exc:
+            failure: BaseException = exc
+        if heal():
+            try:
+                return func(*args, **kwargs)
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                failure = exc
+        raise unavailable(failure) from failure
     return wrapper  # type: ignore[return-value]
 
 

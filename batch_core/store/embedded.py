@@ -87,6 +87,11 @@ def _owned_by_us(url: str) -> bool:
         client.close()
 
 
+def server_alive(url: str) -> bool:
+    """The embedded server at url answers (and is ours)."""
+    return _owned_by_us(url)
+
+
 def _recorded_url() -> str | None:
     try:
         return _url_file().read_text().strip() or None

@@ -62,6 +62,15 @@ def test_rejected_api_key_fails_the_rest_of_the_batch_fast(make_meeting, llm_ser
     assert llm_server.request_count == 1, "one rejected key must not be retried per meeting"
 
 
+def test_a_rejected_key_costs_at_most_one_call_per_worker(make_meeting, llm_server, set_workers):
+    set_workers(3)
+    llm_server.default = FakeResponse.error(401)
+    result = batch_core.submit([make_meeting(f"M{i}") for i in range(12)])
+    batch = batch_core.wait(result["batch_id"], timeout=60, poll=0.05)
+    assert batch["failed"] == 12
+    assert 1 <= llm_server.request_count <= 3
+
+
 def test_cancel_stops_queued_meetings_and_lets_in_flight_finish(make_meeting, llm_server, set_workers):
     set_workers(1)
     llm_server.default = FakeResponse.ok(delay=0.4)

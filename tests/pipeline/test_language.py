@@ -47,3 +47,18 @@ def test_local_provider_says_it_reads_english_only():
     record = run(MeetingIn(title="Budsjettmøte", tier="ordinary", transcript=NORWEGIAN))
     assert record.provider == "local"
     assert any("reads English only" in w and "Norwegian" in w for w in record.warnings)
+
+
+def test_only_unmistakable_english_skips_the_model(monkeypatch):
+    from batch_core.pipeline import language
+    english = ("We agreed that the release will go out next week, and I think we should tell the "
+               "customers about it before that. What do you think about the plan for the launch? ") * 4
+    norwegian_mixed = ("Vi ble enige om at the release går ut neste uke, og det er ikke klart om "
+                       "kundene skal få vite det før. Hva tenker du om planen for lanseringen? ") * 4
+    calls = []
+    real = language._model
+    monkeypatch.setattr(language, "_model", lambda: calls.append(1) or real())
+    assert language.detect_language([Turn(speaker="A", text=english)]) == "en"
+    assert calls == []  # answered without loading py3langid
+    assert language.detect_language([Turn(speaker="A", text=norwegian_mixed)]) in ("no", "nb", "da", "nn")
+    assert calls == [1]

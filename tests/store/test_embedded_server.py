@@ -168,3 +168,43 @@ def test_embedded_data_is_private_with_no_snapshots_and_a_rewritten_aof(embedded
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
     assert not list(data_dir.rglob("*.rdb")), "an RDB snapshot was written"
+
+
+def _persisted(client) -> None:
+    """Wait (by polling) until everything written so far is in the AOF on disk."""
+    import time
+    client.bgrewriteaof()
+    deadline = time.monotonic() + 30
+    while True:
+        info = client.info("persistence")
+        if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+            return
+        assert time.monotonic() < deadline, "the AOF rewrite never finished"
+        time.sleep(0.05)
+
+
+def test_a_killed_embedded_server_is_restarted_by_the_next_call_with_its_data(embedded, make_meeting):
+    data_dir, _ = embedded
+    batch = batch_core.submit([make_meeting("Before the crash")])
+    done = batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
+    assert done["completed"] == 1
+    _persisted(redis_server.get_client())
+    [pid] = _servers_using(data_dir)
+    os.kill(pid, signal.SIGKILL)
+    # No restart by hand and no new process: the next call of this one brings it back.
+    assert batch_core.health()["redis"] == "ok"
+    [new_pid] = _servers_using(data_dir)
+    assert new_pid != pid
+    assert batch_core.get(batch["batch_id"])["completed"] == 1
+    meeting_id = done["results"][0]["meeting_id"]
+    assert batch_core.get_meeting(meeting_id)["title"] == "Before the crash"
+
+
+def test_a_store_call_heals_the_server_too(embedded, make_meeting):
+    data_dir, _ = embedded
+    batch = batch_core.submit([make_meeting("Kept")])
+    batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
+    _persisted(redis_server.get_client())
+    for pid in _servers_using(data_dir):
+        os.kill(pid, signal.SIGKILL)
+    assert [b["batch_id"] for b in batch_core.list_batches()] == [batch["batch_id"]]
