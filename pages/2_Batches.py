@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_autorefresh import st_autorefresh
 
 import batch_core as core
 from batch_core.models import BatchState, MeetingState
@@ -19,6 +18,7 @@ from ui.tables import (
 )
 
 REFRESH_MS = 2000
+DETAILS_REFRESH_S = 10
 PICKER = "batch_picker"
 DETAIL_STATES = (MeetingState.FAILED.value, MeetingState.SKIPPED.value)
 
@@ -68,99 +68,82 @@ if not batch:
                icon=":material/hourglass_empty:")
     st.stop()
 
-status = status_value(batch.get("status"))
-active = status == BatchState.PROCESSING.value
-if active:
-    # streamlit-autorefresh reruns the page every 2 s; once the batch is terminal the call is
-    # skipped and the refreshing stops.
-    st_autorefresh(interval=REFRESH_MS, key=f"refresh_{chosen}")
+was_active = status_value(batch.get("status")) == BatchState.PROCESSING.value
 
-rows = batch.get("results") or []
-counts = status_counts(batch)
-total = int(batch.get("total") or len(rows))
-finished = sum(counts[s.value] for s in MeetingState if s.terminal)
 
-st.markdown(f"{outcome_markdown(batch)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
-            f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
-            + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
-st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")
-spend = usage_line(batch.get("usage"))
-if spend:
-    st.caption(f"Provider usage: {spend}")
-if batch.get("resumed_at"):
-    st.info(f"Resumed by {code_span(batch.get('resumed_by'))} at "
-            f"{fmt_time(batch.get('resumed_at'))}: its previous owner "
-            f"{code_span(batch.get('resumed_from') or 'unknown')} stopped renewing its "
-            "lease. Finished meetings were kept; interrupted ones ran again.",
-            icon=":material/restart_alt:")
-if batch.get("partial_reason"):
-    st.warning(f"Stopped early: {escape_markdown(batch.get('partial_reason'))}. "
-               "Completed meetings kept their results; use Retry failed to finish the rest.",
-               icon=":material/warning:")
+def show_header(batch: dict, counts: dict, rows: list) -> None:
+    total = int(batch.get("total") or len(rows))
+    finished = sum(counts[s.value] for s in MeetingState if s.terminal)
+    st.markdown(f"{outcome_markdown(batch)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
+                f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
+                + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
+    st.progress(progress_fraction(batch), text=f"{finished} of {total} meetings finished")
+    spend = usage_line(batch.get("usage"))
+    if spend:
+        st.caption(f"Provider usage: {spend}")
+    if batch.get("resumed_at"):
+        st.info(f"Resumed by {code_span(batch.get('resumed_by'))} at "
+                f"{fmt_time(batch.get('resumed_at'))}: its previous owner "
+                f"{code_span(batch.get('resumed_from') or 'unknown')} stopped renewing its "
+                "lease. Finished meetings were kept; interrupted ones ran again.",
+                icon=":material/restart_alt:")
+    if batch.get("partial_reason"):
+        st.warning(f"Stopped early: {escape_markdown(batch.get('partial_reason'))}. "
+                   "Completed meetings kept their results; use Retry failed to finish the rest.",
+                   icon=":material/warning:")
+    metric_columns = st.columns(len(MeetingState) + 2)
+    for column, state in zip(metric_columns, MeetingState):
+        column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
+    rate = throughput_per_min(batch)
+    eta = eta_seconds(batch)
+    metric_columns[-2].metric("Per minute", "—" if not rate else
+                              f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}",
+                              help="Throughput: meetings finished per minute since submission.")
+    metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
-metric_columns = st.columns(len(MeetingState) + 2)
-for column, state in zip(metric_columns, MeetingState):
-    column.metric(f"{STATUS_ICONS[state.value]} {state.value.capitalize()}", counts[state.value])
-rate = throughput_per_min(batch)
-eta = eta_seconds(batch)
-metric_columns[-2].metric("Per minute", "—" if not rate else
-                          f"{rate:.0f}" if rate >= 10 else f"{rate:.1f}",
-                          help="Throughput: meetings finished per minute since submission.")
-metric_columns[-1].metric("ETA", "done" if eta == 0 else fmt_seconds(eta))
 
-who = principal()
-sensitive_count = int(batch.get("sensitive") or 0)
-may_change = ((sensitive_count == 0 or who.may_process("sensitive"))
-              and (int(batch.get("total") or 0) == sensitive_count or who.may_process("ordinary")))
-actions = st.columns(4)
-if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
-                     disabled=not active or not may_change, width="stretch",
-                     help="Queued meetings are canceled; the ones already running finish." if may_change
-                     else "Your roles do not allow changing this batch."):
-    try:
-        result = guarded(core.cancel, chosen)
-    except core.BatchError as exc:
-        st.warning(escape_markdown(exc), icon=":material/info:")
-    else:
-        flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
-              "meetings already running will finish.")
-        st.rerun()
-if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
-                     disabled=counts["failed"] == 0 or not may_change, width="stretch"):
-    try:
-        result = guarded(core.retry_failed, chosen)
-    except core.BatchError as exc:
-        st.error(f"Retry was refused: {escape_markdown(exc)}", icon=":material/block:")
-    else:
-        flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
-        st.rerun()
-actions[2].download_button(
-    "Results (JSON)", data=lambda who=principal(): batch_json(
-        core.get(chosen, principal=who) or batch,
-        lambda mid: core.get_meeting(mid, principal=who, access="download")),
-    file_name=f"{chosen}.json", mime="application/json", key="download_json", icon=":material/download:", width="stretch",
-    on_click="ignore")
-actions[3].download_button("Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
-                           mime="text/csv", key="download_csv", icon=":material/download:", width="stretch", on_click="ignore")
+def may_change(batch: dict) -> bool:
+    who = principal()
+    sensitive_count = int(batch.get("sensitive") or 0)
+    return ((sensitive_count == 0 or who.may_process("sensitive"))
+            and (int(batch.get("total") or 0) == sensitive_count or who.may_process("ordinary")))
 
-st.subheader("Meetings")
-st.dataframe(
-    style_status(batch_rows_frame(rows)), hide_index=True, width="stretch", key="rows_table",
-    height="auto" if len(rows) <= 15 else 560,
-    column_config={"#": st.column_config.NumberColumn("#", width="small"),
-                   "Title": st.column_config.TextColumn("Title", width="large"),
-                   "Error": st.column_config.TextColumn("Error", width="large")},
-)
 
-series = throughput_series(rows, batch.get("submitted_at"))
-if len(series) > 1:
-    st.subheader("Throughput over time")
-    st.altair_chart(throughput_chart(series), width="stretch")
+def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: bool) -> None:
+    allowed = may_change(batch)
+    actions = st.columns(4)
+    if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
+                         disabled=not active or not allowed, width="stretch",
+                         help="Queued meetings are canceled; the ones already running finish." if allowed
+                         else "Your roles do not allow changing this batch."):
+        try:
+            result = guarded(core.cancel, chosen)
+        except core.BatchError as exc:
+            st.warning(escape_markdown(exc), icon=":material/info:")
+        else:
+            flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
+                  "meetings already running will finish.")
+            st.rerun()
+    if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
+                         disabled=counts["failed"] == 0 or not allowed, width="stretch"):
+        try:
+            result = guarded(core.retry_failed, chosen)
+        except core.BatchError as exc:
+            st.error(f"Retry was refused: {escape_markdown(exc)}", icon=":material/block:")
+        else:
+            flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
+            st.rerun()
+    actions[2].download_button(
+        "Results (JSON)", data=lambda who=principal(): batch_json(
+            core.get(chosen, principal=who) or batch,
+            lambda mid: core.get_meeting(mid, principal=who, access="download")),
+        file_name=f"{chosen}.json", mime="application/json", key="download_json", icon=":material/download:", width="stretch",
+        on_click="ignore")
+    actions[3].download_button("Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
+                               mime="text/csv", key="download_csv", icon=":material/download:", width="stretch", on_click="ignore")
 
-problems = [r for r in rows if status_value(r.get("status")) in DETAIL_STATES]
-if problems:
-    st.subheader("Failed and skipped meetings")
-for row in problems:
+
+def show_problem(row: dict) -> None:
     state = status_value(row.get("status"))
     title = str(row.get("title") or "")
     with st.expander(f"{STATUS_ICONS[state]} #{int(row.get('index', 0)) + 1} · {state} · "
@@ -185,8 +168,61 @@ for row in problems:
         else:
             st.caption("No stage was reached, so there is no audit log.")
 
-completed = [r for r in rows if status_value(r.get("status")) == MeetingState.COMPLETED.value
-             and r.get("meeting_id")]
-if completed:
-    st.page_link(PAGE_MEETINGS, label="Open the completed meetings", icon=":material/description:",
-                 query_params={"meeting": completed[0]["meeting_id"]})
+
+def show_rows(rows: list, active: bool) -> None:
+    st.subheader("Meetings")
+    frame = batch_rows_frame(rows)
+    # Painting the status cells (a pandas Styler) is the dearest part of a 2 s refresh; the status
+    # chips carry their colour anyway, so cells are painted once the batch has ended.
+    st.dataframe(
+        frame if active else style_status(frame), hide_index=True, width="stretch", key="rows_table",
+        height="auto" if len(rows) <= 15 else 560,
+        column_config={"#": st.column_config.NumberColumn("#", width="small"),
+                       "Title": st.column_config.TextColumn("Title", width="large"),
+                       "Error": st.column_config.TextColumn("Error", width="large")},
+    )
+
+
+def batch_details(chosen: str) -> None:
+    """Throughput chart, failure details and the link to the results: slower to draw and slower
+    to change than the counters, so refreshed every 10 s rather than every 2 s."""
+    batch = guarded(core.get, chosen)
+    if not batch:
+        return
+    rows = batch.get("results") or []
+    series = throughput_series(rows, batch.get("submitted_at"))
+    if len(series) > 1:
+        st.subheader("Throughput over time")
+        st.altair_chart(throughput_chart(series), width="stretch")
+    problems = [r for r in rows if status_value(r.get("status")) in DETAIL_STATES]
+    if problems:
+        st.subheader("Failed and skipped meetings")
+    for row in problems:
+        show_problem(row)
+    completed = [r for r in rows if status_value(r.get("status")) == MeetingState.COMPLETED.value
+                 and r.get("meeting_id")]
+    if completed:
+        st.page_link(PAGE_MEETINGS, label="Open the completed meetings", icon=":material/description:",
+                     query_params={"meeting": completed[0]["meeting_id"]})
+
+
+def batch_view(chosen: str, was_active: bool) -> None:
+    """The batch itself. While it runs this fragment alone reruns every 2 s (the picker and the
+    sidebar stay as they are); when it ends, one full rerun stops the timer."""
+    batch = guarded(core.get, chosen)
+    if not batch:
+        st.warning(f"Batch {chosen} is no longer stored (finished batches expire).",
+                   icon=":material/hourglass_empty:")
+        return
+    active = status_value(batch.get("status")) == BatchState.PROCESSING.value
+    if was_active and not active:
+        st.rerun()
+    rows = batch.get("results") or []
+    counts = status_counts(batch)
+    show_header(batch, counts, rows)
+    show_actions(chosen, batch, counts, rows, active)
+    show_rows(rows, active)
+
+
+st.fragment(batch_view, run_every=REFRESH_MS / 1000 if was_active else None)(chosen, was_active)
+st.fragment(batch_details, run_every=DETAILS_REFRESH_S if was_active else None)(chosen)

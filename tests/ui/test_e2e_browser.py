@@ -79,7 +79,7 @@ def test_upload_process_monitor_and_read_in_a_real_browser(redis_url, tmp_path):
             lags.append(seen[row["title"]] - finished)
         print(f"\n[e2e] completion in Redis -> row completed in the browser: "
               f"min {min(lags):.2f} s, max {max(lags):.2f} s, mean {sum(lags) / len(lags):.2f} s (target <= 2.5 s; "
-              f"2 s autorefresh + 0.1 s polling; shared 2-core machine, noisy)")
+              f"2 s fragment refresh + 0.1 s polling; shared 2-core machine, noisy)")
         wait_idle(page)
         assert page.get_by_text("Throughput over time").is_visible()
         full_screenshot(page, ARTIFACTS / "2_batch.png")
