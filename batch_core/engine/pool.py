@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 auto_resume = True
 
 
+PRUNE_EVERY_SECONDS = 3600.0
+
+
 class Runner:
     """A thread pool plus the set of batches this process owns (their leases are renewed)."""
 
@@ -43,6 +47,7 @@ class Runner:
         self._adopt_lock = threading.Lock()
         self._adopting = True
         self._stopping = threading.Event()
+        self._next_prune = 0.0
         self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
                                            daemon=True)
         self._heartbeat.start()
@@ -91,6 +96,19 @@ class Runner:
                         self._owned.discard(batch_id)
             self._recover_quietly()
             self._resume_quietly()
+            self._prune_quietly()
+
+    def _prune_quietly(self) -> None:
+        """Hourly: forget index entries of batches that expired (they are never read otherwise
+        once they fall behind the newest page)."""
+        now = time.monotonic()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + PRUNE_EVERY_SECONDS
+        try:
+            store.prune_batch_index(older_than_seconds=settings().result_ttl_seconds)
+        except Exception as exc:
+            log.warning("pruning the batch index failed: %s", exc)
 
     def _recover_quietly(self) -> None:
         """Settle batches hit by a long Redis outage; re-queue our meetings whose state was lost."""

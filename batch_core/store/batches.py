@@ -14,14 +14,18 @@ from batch_core.config import settings
 from batch_core.models import BatchEffect, MeetingIn, MeetingRow, MeetingState, QueuedInput, Tier
 from batch_core.store.client import get_client
 from batch_core.store.common import script, storage, utc_now
-from batch_core.store.keys import (BATCHES_KEY, batch_key, field, items_key, results_key,
-                                   title_digest)
+from batch_core.store.keys import (ACTIVE_BATCHES_KEY, BATCHES_KEY, batch_key, field, items_key,
+                                   results_key, title_digest)
 
 _COUNTERS = tuple(state.value for state in MeetingState)
 _INT_FIELDS = ("total", *_COUNTERS)
 
 
 def _keys(batch_id: str) -> list[str]:
+    return [batch_key(batch_id), results_key(batch_id), items_key(batch_id), ACTIVE_BATCHES_KEY]
+
+
+def _data_keys(batch_id: str) -> list[str]:
     return [batch_key(batch_id), results_key(batch_id), items_key(batch_id)]
 
 
@@ -66,8 +70,10 @@ def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str
                                                 for i, item in items.items()})
     pipe.zadd(BATCHES_KEY, {batch_id: time.time()})
     if done:
-        for key in _keys(batch_id):
+        for key in _data_keys(batch_id):
             pipe.expire(key, settings().result_ttl_seconds)
+    else:
+        pipe.zadd(ACTIVE_BATCHES_KEY, {batch_id: time.time()})
     pipe.execute()
 
 
@@ -118,16 +124,59 @@ def list_headers(limit: int) -> list[dict[str, Any]]:
     return [_decode_header(raw) for raw in raws if raw]
 
 
+_active_index_checked = False
+
+
+def _backfill_active_index(client: Any) -> None:
+    """Once per process: batches that were processing before the active index existed join it."""
+    global _active_index_checked
+    if _active_index_checked:
+        return
+    ids = client.zrange(BATCHES_KEY, 0, -1, withscores=True)
+    pipe = client.pipeline(transaction=False)
+    for batch_id, _ in ids:
+        pipe.hget(batch_key(batch_id), "status")
+    running = {b: score for (b, score), status in zip(ids, pipe.execute()) if status == "processing"}
+    if running:
+        client.zadd(ACTIVE_BATCHES_KEY, running, nx=True)
+    _active_index_checked = True
+
+
 @storage
 def owners_in_progress() -> list[tuple[str, str]]:
-    """(batch_id, owner) of every batch still processing."""
+    """(batch_id, owner) of every batch still processing, read from the active index (its size is
+    the number of running batches, not of every batch kept)."""
     client = get_client()
-    ids = client.zrange(BATCHES_KEY, 0, -1)
+    _backfill_active_index(client)
+    ids = client.zrange(ACTIVE_BATCHES_KEY, 0, -1)
     pipe = client.pipeline(transaction=False)
     for batch_id in ids:
         pipe.hmget(batch_key(batch_id), "status", "owner")
-    return [(b, owner or "") for b, (status, owner) in zip(ids, pipe.execute())
-            if status == "processing"]
+    found, stale = [], []
+    for batch_id, (status, owner) in zip(ids, pipe.execute()):
+        if status == "processing":
+            found.append((batch_id, owner or ""))
+        else:  # ended in a way no script saw (expired, deleted by hand)
+            stale.append(batch_id)
+    if stale:
+        client.zrem(ACTIVE_BATCHES_KEY, *stale)
+    return found
+
+
+@storage
+def prune_batch_index(older_than_seconds: float, limit: int = 1000) -> int:
+    """Drop index entries of batches whose keys have expired, oldest first, looking at most at
+    `limit` entries submitted before `older_than_seconds` ago. Returns how many went."""
+    client = get_client()
+    cutoff = time.time() - older_than_seconds
+    ids = client.zrangebyscore(BATCHES_KEY, "-inf", cutoff, start=0, num=limit)
+    pipe = client.pipeline(transaction=False)
+    for batch_id in ids:
+        pipe.exists(batch_key(batch_id))
+    gone = [batch_id for batch_id, exists in zip(ids, pipe.execute()) if not exists]
+    if gone:
+        client.zrem(BATCHES_KEY, *gone)
+    return len(gone)
 
 
 @storage
@@ -187,7 +236,7 @@ def _bulk_transition(batch_id: str, from_states: Iterable[MeetingState], to_stat
         keys=_keys(batch_id),
         args=[",".join(s.value for s in from_states), to_state.value, json.dumps(patch or {}),
               utc_now(), settings().result_ttl_seconds, effect.value, reason,
-              "1" if drop_item else "0", who, lease],
+              "1" if drop_item else "0", who, lease, f"{time.time():.3f}"],
         client=get_client(),
     )
     return sorted(int(f) for f in result) if result else []

@@ -18,6 +18,7 @@ def items_key(batch_id: str) -> str:
 
 
 BATCHES_KEY = "batches"
+ACTIVE_BATCHES_KEY = "batches:active"  # zset: batch ids still processing (kept by the Lua scripts)
 AUDIT_KEY = "audit:access"  # stream: the access audit of sensitive meetings (store/audit.py)
 
 

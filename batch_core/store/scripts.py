@@ -1,6 +1,8 @@
 """Lua scripts that change a batch's rows and counters in one atomic step.
 
-Every script gets KEYS = [batch hash, results hash, items hash]; key names live in store/keys.py.
+Every script gets KEYS = [batch hash, results hash, items hash, active-batches zset]; key names
+live in store/keys.py. The active index holds exactly the batches still processing, so heartbeats
+and resume scans read it instead of every batch ever kept.
 A row's status and the batch's per-state counters always change together, and the batch is
 finalised (status, finished_at, TTL on all three keys) by the same script that makes its last
 meeting terminal, so no reader ever sees counts that disagree with the results list.
@@ -17,6 +19,7 @@ local function finalize(now, ttl)
   elseif b[4] == '1' then final = 'canceled' end
   redis.call('HSET', KEYS[1], 'status', final, 'finished_at', now)
   for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ttl) end
+  redis.call('ZREM', KEYS[4], redis.call('HGET', KEYS[1], 'batch_id'))
 end
 
 local function allowed(status, csv)
@@ -85,6 +88,7 @@ elseif mode == 'retry' and #changed > 0 then
   if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'owner', ARGV[9], 'lease_until', ARGV[10]) end
   redis.call('HSET', KEYS[1], 'status', 'processing')
   redis.call('HDEL', KEYS[1], 'finished_at', 'cancel_requested', 'partial_reason')
+  redis.call('ZADD', KEYS[4], ARGV[11], redis.call('HGET', KEYS[1], 'batch_id'))
   for i = 1, 3 do redis.call('PERSIST', KEYS[i]) end
 end
 finalize(ARGV[4], tonumber(ARGV[5]))

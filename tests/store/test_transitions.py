@@ -28,7 +28,7 @@ def test_every_state_and_effect_literal_in_the_lua_is_known():
         for literal in re.findall(r"'([a-z_]+)'", source):
             if literal in {"status", "owner", "lease_until", "cancel_requested", "partial_reason",
                            "finished_at", "resumed_by", "resumed_at", "resumed_from", "total",
-                           "attempts", "error", "TIME"} or literal.isupper():
+                           "attempts", "error", "TIME", "batch_id"} or literal.isupper():
                 continue
             assert literal in STATES | {e.value for e in BatchEffect if e.value}, (name, literal)
     bulk = _lua_sources()["BULK"]
