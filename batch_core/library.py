@@ -13,6 +13,7 @@ from batch_core import store
 from batch_core.access import Principal, acting, require_admin
 from batch_core.access import audit
 from batch_core.errors import BatchError
+from batch_core.minutes import minutes_json, minutes_markdown, minutes_zip
 from batch_core.models import Tier
 from batch_core.store import normalise_title
 from batch_core.validation import check_meeting_id
@@ -46,6 +47,24 @@ def record_download(meeting_id: str, fmt: str, principal: Principal | None = Non
     if record is not None and record.get("tier") == Tier.SENSITIVE.value:
         audit.record(who, "download", meeting_id=meeting_id,
                      batch_id=str(record.get("batch_id") or ""), detail=fmt)
+
+
+def meeting_minutes(meeting_id: str, fmt: str = "markdown", principal: Principal | None = None) -> str | None:
+    """The meeting's minutes as Markdown or JSON text; None if absent for the principal. A
+    sensitive meeting's minutes are audited as a download."""
+    if fmt not in ("markdown", "json"):
+        raise BatchError(f"minutes come as 'markdown' or 'json' (got {fmt!r}).")
+    record = get_meeting(meeting_id, principal, access="download")
+    if record is None:
+        return None
+    return minutes_markdown(record) if fmt == "markdown" else minutes_json(record)
+
+
+def batch_minutes(meeting_ids: Iterable[str], principal: Principal | None = None) -> bytes:
+    """A zip of the minutes (Markdown + JSON) of the given meetings the principal may read."""
+    who = acting(principal)
+    records = [r for r in (get_meeting(m, who, access="download") for m in meeting_ids) if r]
+    return minutes_zip(records)
 
 
 def tiers_for(tier: str | Tier | None, principal: Principal) -> list[Tier]:

@@ -23,6 +23,7 @@ from batch_core.config import settings
 from batch_core.models import BatchState, MeetingIn, Tier, batch_outcome, outcome_words
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
+from batch_core.library import batch_minutes
 from batch_core.engine.planning import plan_batch
 from batch_core.validation import check_batch_id, check_count, parse_meeting, parse_policy
 from batch_core.engine.processing import compact_after_sensitive, meeting_id_for
@@ -190,6 +191,15 @@ def retry_failed(batch_id: str, principal: Principal | None = None) -> dict[str,
         audit.record(who, "reprocess", batch_id=batch_id, detail=f"{len(changed)} failed meeting(s) queued again")
     dispatch.schedule(batch_id, changed)
     return {**(get(batch_id, who) or {}), "requeued": len(changed)}
+
+
+def batch_minutes_zip(batch_id: str, principal: Principal | None = None) -> bytes | None:
+    """A zip of the minutes of every completed meeting of the batch; None if the batch is absent."""
+    batch = get(batch_id, principal)
+    if batch is None:
+        return None
+    ids = [r["meeting_id"] for r in batch["results"] if r.get("status") == "completed" and r.get("meeting_id")]
+    return batch_minutes(ids, principal)
 
 
 def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5,

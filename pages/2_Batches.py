@@ -111,7 +111,7 @@ def may_change(batch: dict) -> bool:
 
 def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: bool) -> None:
     allowed = may_change(batch)
-    actions = st.columns(4)
+    actions = st.columns(5)
     if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
                          disabled=not active or not allowed, width="stretch",
                          help="Queued meetings are canceled; the ones already running finish." if allowed
@@ -141,6 +141,10 @@ def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: boo
         on_click="ignore")
     actions[3].download_button("Status table (CSV)", data=rows_csv(rows), file_name=f"{chosen}.csv",
                                mime="text/csv", key="download_csv", icon=":material/download:", width="stretch", on_click="ignore")
+    actions[4].download_button(
+        "Minutes (zip)", data=lambda who=principal(): core.batch_minutes_zip(chosen, principal=who) or b"",
+        file_name=f"{chosen}-minutes.zip", mime="application/zip", key="download_minutes", icon=":material/folder_zip:",
+        width="stretch", on_click="ignore")
 
 
 def show_problem(row: dict) -> None:

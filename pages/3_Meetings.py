@@ -46,6 +46,15 @@ def show_meeting(record: dict) -> None:
         st.caption(f"Provider usage: {spend}")
     for warning in record.get("warnings") or []:
         st.warning(escape_markdown(warning), icon=":material/translate:")
+    exports = st.columns([1, 1, 3])
+    # The minutes are built (and a sensitive meeting's download audited) only when clicked.
+    exports[0].download_button(
+        "Minutes (Markdown)", data=lambda who=principal(): core.meeting_minutes(meeting_id, "markdown", principal=who) or "",
+        file_name=f"{meeting_id}.md", mime="text/markdown", key="minutes_md", icon=":material/download:", on_click="ignore")
+    exports[1].download_button(
+        "Minutes (JSON)", data=lambda who=principal(): core.meeting_minutes(meeting_id, "json", principal=who) or "",
+        file_name=f"{meeting_id}.json", mime="application/json", key="minutes_json", icon=":material/download:",
+        on_click="ignore")
 
     insights = record.get("insights") or {}
     tabs = st.tabs([":material/lightbulb: Insights", ":material/mood: Sentiment",

@@ -161,6 +161,18 @@ def _state_change(action, batch_id: str, caller: batch_core.Principal) -> dict:
         raise HTTPException(409, str(exc)) from exc
 
 
+@router.get("/{batch_id}/minutes.zip", response_model=None, responses={
+    **NOT_FOUND, 200: {"description": "A zip with one Markdown and one JSON file per completed meeting.",
+                       "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+}, summary="Minutes of every completed meeting of a batch, zipped")
+def batch_minutes(batch_id: BatchId, caller: Caller) -> Response:
+    data = batch_core.batch_minutes_zip(batch_id, principal=caller)
+    if data is None:
+        raise HTTPException(404, f"No batch '{batch_id}': it never existed or its results expired.")
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{batch_id}-minutes.zip"'})
+
+
 # Errors stay JSON, so only the 200 answer is declared as JSON lines.
 @router.get("/{batch_id}/results", response_model=None, responses={
     **NOT_FOUND, 200: {"description": "One processed meeting record (JSON) per line.",

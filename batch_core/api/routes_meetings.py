@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 import batch_core
@@ -54,6 +54,22 @@ def process_meeting(body: ProcessRequest, caller: Caller):
         })
     return JSONResponse(status_code=202, content=submitted,
                         headers={"Location": f"/api/v1/meetings/batch/{batch_id}"})
+
+
+@router.get("/{meeting_id}/minutes", response_model=None, responses={
+    404: {"model": ErrorBody},
+    200: {"description": "Markdown minutes (format=markdown) or JSON (format=json).",
+          "content": {"text/markdown": {"schema": {"type": "string"}}, "application/json": {}}},
+}, summary="Minutes of one meeting: summary, decisions, action items, open questions, participants")
+def meeting_minutes(meeting_id: MeetingId, caller: Caller,
+                    format: Annotated[str, Query(pattern="^(markdown|json)$")] = "markdown") -> Response:
+    text = batch_core.meeting_minutes(meeting_id, format, principal=caller)
+    if text is None:
+        raise HTTPException(404, f"No meeting '{meeting_id}'.")
+    media = "text/markdown; charset=utf-8" if format == "markdown" else "application/json"
+    extension = "md" if format == "markdown" else "json"
+    return Response(text, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{meeting_id}.{extension}"'})
 
 
 @router.get("/{meeting_id}", response_model=MeetingRecord,
