@@ -5,7 +5,7 @@ and roles in access/, the exceptions in errors.py.
 """
 from batch_core.access import ROLE_NAMES, Principal, Role, local_operator
 from batch_core.errors import AccessDenied, BatchError, StorageUnavailable
-from batch_core.library import (audit_log, count_meetings, delete_meeting, find_duplicates,
+from batch_core.library import (audit_log, content_duplicates, count_meetings, delete_meeting, find_duplicates,
                                 get_meeting, list_meetings, meeting_minutes, record_download)
 from batch_core.privacy import describe_found, sensitive_tier_info
 from batch_core.service import (batch_minutes_zip, cancel, engine_info, estimate, fleet_info, get, health, language_name,
@@ -18,5 +18,5 @@ __all__ = [
     "BatchError", "StorageUnavailable", "AccessDenied", "reset_for_tests", "fleet_info",
     "sensitive_tier_info", "describe_found", "count_meetings", "read_files", "estimate", "language_name",
     "Principal", "Role", "ROLE_NAMES", "local_operator", "audit_log", "record_download",
-    "meeting_minutes", "batch_minutes_zip",
+    "meeting_minutes", "batch_minutes_zip", "content_duplicates",
 ]

@@ -150,6 +150,27 @@ def find_duplicates(titles_and_tiers: Iterable[tuple[str, str] | dict[str, Any]]
     return found
 
 
+def content_duplicates(items: Iterable[tuple[str, str]], principal: Principal | None = None
+                       ) -> list[dict[str, Any]]:
+    """For upload previews: for each (transcript, tier), the newest stored meeting with the same
+    content ("stored", in tiers the principal may read) and the first earlier item with the same
+    content ("item", its position), or None. Content = what was said, with case, spacing and
+    timestamps folded, so a UTF-16 copy or a .vtt of the same .txt is found."""
+    who = acting(principal)
+    seen: dict[tuple[str, str], int] = {}
+    answers: list[dict[str, Any]] = []
+    for position, (transcript, tier) in enumerate(items):
+        tiers = tiers_for(tier, who)
+        if not tiers:
+            answers.append({"stored": None, "item": None})
+            continue
+        digest = store.content_digest(tiers[0].value, transcript)
+        stored = store.ids_with_content_digest(tiers[0].value, digest)
+        answers.append({"stored": stored[-1] if stored else None, "item": seen.get((tiers[0].value, digest))})
+        seen.setdefault((tiers[0].value, digest), position)
+    return answers
+
+
 def audit_log(limit: int = 200, meeting_id: str | None = None,
               principal: Principal | None = None) -> list[dict[str, Any]]:
     """The access audit, newest first (admins only)."""

@@ -150,6 +150,7 @@ class QueuedInput(BaseModel):
     tier, before redaction), in clear once `redaction` is set or for the ordinary tier."""
     meeting: MeetingIn
     title_digest: str  # duplicate detection (keyed for the sensitive tier: store/keys.py)
+    content_digest: str = ""  # the same, for what was said (store/keys.content_digest)
     redaction: RedactionNote | None = None
 
 
@@ -227,6 +228,7 @@ class MeetingRecord(BaseModel):
     redaction_counts: dict[str, int] = Field(default_factory=dict)   # replacements per kind
     redaction_distinct: dict[str, int] = Field(default_factory=dict)  # different values per kind
     title_digest: str | None = None  # duplicate detection; the sensitive title is stored redacted
+    content_digest: str | None = None  # duplicate detection by what was said (keyed when sensitive)
     language: str | None = None  # ISO 639-1, detected offline (pipeline/language.py)
     usage: dict[str, Any] = Field(default_factory=dict)  # input_tokens, output_tokens, calls, cost_usd
     warnings: list[str] = Field(default_factory=list)    # what a reader of the insights must know

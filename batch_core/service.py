@@ -68,6 +68,7 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
     parsed = _parse_for(meetings, who)
     batch_id = _new_batch_id()
     digests = {id(m): store.title_digest(m.tier.value, m.title) for m in parsed}
+    contents = {id(m): store.content_digest(m.tier.value, m.transcript) for m in parsed}
     plan = plan_batch(
         parsed, policy,
         meeting_id_for=lambda index: meeting_id_for(batch_id, index),
@@ -75,6 +76,8 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
         normalise=normalise_title,
         digest=lambda m: digests[id(m)],
         shown=_shown_labels,
+        content=lambda m: contents[id(m)],
+        stored_content_ids=lambda m: store.ids_with_content_digest(m.tier.value, contents[id(m)]),
     )
     submitted_at = store.utc_now()
     owner, lease_until = dispatch.batch_owner()

@@ -132,8 +132,9 @@ if not files and not pasted.strip():
 
 signature, report = parse_inputs(files, pasted)
 overrides = {PASTED_NAME: pasted_title.strip()} if pasted_title.strip() else {}
+same_content = guarded(core.content_duplicates, [(p.text, tier) for p in report.parsed])
 preview = build_preview(report, tier, cfg.min_transcript_words,
-                        duplicate_lookup(report, tier, overrides), overrides)
+                        duplicate_lookup(report, tier, overrides), overrides, same_content)
 
 st.subheader("Preview")
 st.caption("Untick rows to leave them out; titles can be edited. Nothing is processed until you "

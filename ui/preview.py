@@ -14,6 +14,7 @@ CHECK_TOO_SHORT = "too short"
 CHECK_UNREADABLE = "unreadable"
 CHECK_DUPLICATE = "duplicate of an existing meeting"
 CHECK_DUPLICATE_IN_UPLOAD = "duplicate of another file in this upload"
+CHECK_SAME_CONTENT = "same content as"
 CHECK_IGNORED = "ignored archive member"
 
 PREVIEW_COLUMNS = ["Include", "File", "Format", "Title", "Date", "Speakers", "Duration", "Words", "Check"]
@@ -46,10 +47,13 @@ def _speakers_text(speakers: Any) -> str:
 
 def build_preview(report: Any, tier: str, min_words: int,
                   existing_duplicate: Callable[[str, str], str | None],
-                  title_overrides: dict[str, str] | None = None) -> Preview:
+                  title_overrides: dict[str, str] | None = None,
+                  content_matches: list[dict] | None = None) -> Preview:
     """One row per parsed file, failed file and ignored archive member.
 
-    existing_duplicate(title, tier) returns the id of a stored meeting with that title, or None.
+    existing_duplicate(title, tier) returns the id of a stored meeting with that title, or None;
+    content_matches (batch_core.content_duplicates, one per parsed file) says which stored
+    meeting or earlier file has the same content.
     """
     rows: list[dict] = []
     keys: list[str] = []
@@ -72,6 +76,13 @@ def build_preview(report: Any, tier: str, min_words: int,
             check = f"{CHECK_DUPLICATE} ({existing})"
         elif normalise_title(title) in seen_titles:
             check = f"{CHECK_DUPLICATE_IN_UPLOAD} ({seen_titles[normalise_title(title)]})"
+        elif content_matches and number < len(content_matches) and any(
+                value is not None for value in content_matches[number].values()):
+            match = content_matches[number]
+            earlier = match.get("item")
+            where = (f"stored meeting {match['stored']}" if match.get("stored") else
+                     str(_field(report.parsed[earlier], "name", "")) if isinstance(earlier, int) else "?")
+            check = f"{CHECK_SAME_CONTENT} {where}"
         warnings = _field(parsed, "warnings") or []
         if warnings and check == CHECK_OK:
             check = f"{CHECK_OK} (note: {'; '.join(str(w) for w in warnings)})"

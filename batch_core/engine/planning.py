@@ -1,5 +1,6 @@
 """The plan of a new batch: each meeting's starting row, queued or skipped with the reason
-(too short, too long, a duplicate by title and tier under the batch's duplicate policy)."""
+(too short, too long, a duplicate by title or by content, and tier, under the batch's duplicate
+policy)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,44 +21,35 @@ def plan_batch(meetings: list[MeetingIn], policy: DuplicatePolicy,
                stored_ids: Callable[[MeetingIn], list[str]],
                normalise: Callable[[str], str],
                digest: Callable[[MeetingIn], str],
-               shown: Callable[[MeetingIn], tuple[str, str | None]]) -> Plan:
+               shown: Callable[[MeetingIn], tuple[str, str | None]],
+               content: Callable[[MeetingIn], str] = lambda m: "",
+               stored_content_ids: Callable[[MeetingIn], list[str]] = lambda m: []) -> Plan:
     """Decide each meeting's starting row: queued, or skipped with the reason.
 
-    `shown` gives the title and file name a row may store (redacted for the sensitive tier);
-    `digest` the title digest duplicate detection keeps."""
+    A duplicate has the same tier and either the same title or the same content (`content`
+    gives its digest: what was said, with case, spacing and timestamps folded). `shown` gives the
+    title and file name a row may store (redacted for the sensitive tier); `digest` the title
+    digest duplicate detection keeps."""
     reasons: dict[int, str] = {}
     for index, meeting in enumerate(meetings):
         problem = size_problem(meeting)
         if problem:
             reasons[index] = problem
+    contents = {index: content(m) for index, m in enumerate(meetings)}
 
-    def key(index: int) -> tuple[str, str]:
-        return meetings[index].tier.value, normalise(meetings[index].title)
+    def keys(index: int) -> list[tuple[str, str, str]]:
+        tier = meetings[index].tier.value
+        found = [("title", tier, normalise(meetings[index].title))]
+        if contents[index]:
+            found.append(("content", tier, contents[index]))
+        return found
 
     candidates = [i for i in range(len(meetings)) if i not in reasons]
     if policy is DuplicatePolicy.SKIP:
-        first_seen: dict[tuple[str, str], int] = {}
-        for index in candidates:
-            existing = stored_ids(meetings[index])
-            if existing:
-                reasons[index] = (f"Duplicate of stored meeting {existing[-1]} (same title and tier); "
-                                  "submit with on_duplicate=replace or allow_duplicates to process it.")
-            elif key(index) in first_seen:
-                earlier = first_seen[key(index)]
-                reasons[index] = (f"Duplicate of meeting {earlier + 1} in this batch "
-                                  f"({meeting_id_for(earlier)}, same title and tier).")
-            else:
-                first_seen[key(index)] = index
+        reasons.update(_skip_duplicates(candidates, keys, meeting_id_for,
+                                        lambda i: _stored_duplicate(meetings[i], stored_ids, stored_content_ids)))
     elif policy is DuplicatePolicy.REPLACE:
-        # The last occurrence wins; processing earlier copies would only be thrown away.
-        last_seen: dict[tuple[str, str], int] = {}
-        for index in reversed(candidates):
-            if key(index) in last_seen:
-                later = last_seen[key(index)]
-                reasons[index] = (f"Replaced by meeting {later + 1} in this batch "
-                                  f"({meeting_id_for(later)}, same title and tier).")
-            else:
-                last_seen[key(index)] = index
+        reasons.update(_replaced_in_batch(candidates, keys, meeting_id_for))
 
     plan = Plan(rows=[])
     for index, meeting in enumerate(meetings):
@@ -69,5 +61,57 @@ def plan_batch(meetings: list[MeetingIn], policy: DuplicatePolicy,
             error=reason, source_name=source_name,
         ))
         if reason is None:
-            plan.items[index] = QueuedInput(meeting=meeting, title_digest=digest(meeting))
+            plan.items[index] = QueuedInput(meeting=meeting, title_digest=digest(meeting),
+                                            content_digest=contents[index])
     return plan
+
+
+Keys = Callable[[int], list[tuple[str, str, str]]]
+
+
+def _skip_duplicates(candidates: list[int], keys: Keys, meeting_id_for: Callable[[int], str],
+                     stored: Callable[[int], str | None]) -> dict[int, str]:
+    """Skip policy: a meeting like a stored one, or like an earlier one of the batch, is skipped."""
+    reasons: dict[int, str] = {}
+    first_seen: dict[tuple[str, str, str], int] = {}
+    for index in candidates:
+        like_stored = stored(index)
+        earlier = next((first_seen[k] for k in keys(index) if k in first_seen), None)
+        if like_stored:
+            reasons[index] = like_stored
+        elif earlier is not None:
+            same = "title" if keys(index)[0] in first_seen else "content"
+            reasons[index] = (f"Duplicate of meeting {earlier + 1} in this batch "
+                              f"({meeting_id_for(earlier)}, same {same} and tier).")
+        else:
+            for k in keys(index):
+                first_seen[k] = index
+    return reasons
+
+
+def _replaced_in_batch(candidates: list[int], keys: Keys, meeting_id_for: Callable[[int], str]) -> dict[int, str]:
+    """Replace policy: the last occurrence wins; processing earlier copies would only be thrown away."""
+    reasons: dict[int, str] = {}
+    last_seen: dict[tuple[str, str, str], int] = {}
+    for index in reversed(candidates):
+        later = next((last_seen[k] for k in keys(index) if k in last_seen), None)
+        if later is not None:
+            same = "title" if keys(index)[0] in last_seen else "content"
+            reasons[index] = (f"Replaced by meeting {later + 1} in this batch "
+                              f"({meeting_id_for(later)}, same {same} and tier).")
+        else:
+            for k in keys(index):
+                last_seen[k] = index
+    return reasons
+
+
+def _stored_duplicate(meeting: MeetingIn, stored_ids: Callable[[MeetingIn], list[str]],
+                      stored_content_ids: Callable[[MeetingIn], list[str]]) -> str | None:
+    hint = "to process it anyway, choose 'Allow duplicates' (on_duplicate=allow_duplicates) or 'Replace'."
+    existing = stored_ids(meeting)
+    if existing:
+        return f"Same title and tier as the stored meeting {existing[-1]}; {hint}"
+    same_content = stored_content_ids(meeting)
+    if same_content:
+        return f"Same content as the stored meeting {same_content[-1]} (another file name or format); {hint}"
+    return None

@@ -73,13 +73,17 @@ def provider_attempts(record: MeetingRecord) -> int:
 
 
 def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
-    """Replace policy: only after the new record is stored, drop older ones with its title."""
+    """Replace policy: only after the new record is stored, drop older ones with its title or
+    its content."""
     batch = call_with_retry(store.header, batch_id) or {}
     if batch.get("on_duplicate") != DuplicatePolicy.REPLACE.value:
         return []
     removed = []
     digest = record.title_digest or store.title_digest(record.tier.value, record.title)
-    for old_id in call_with_retry(store.ids_with_title_digest, record.tier.value, digest):
+    older = call_with_retry(store.ids_with_title_digest, record.tier.value, digest)
+    if record.content_digest:
+        older += call_with_retry(store.ids_with_content_digest, record.tier.value, record.content_digest)
+    for old_id in dict.fromkeys(older):
         if old_id != record.meeting_id and call_with_retry(store.delete_record, old_id):
             removed.append(old_id)
     return removed
@@ -208,7 +212,8 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         record = run_pipeline(queued.meeting, meeting_id, batch_id, clock,
                               redaction=queued.redaction, on_redacted=redacted, meter=meter,
                               on_part=lambda part, total: _show_part(batch_id, index, part, total))
-        record = record.model_copy(update={"title_digest": queued.title_digest})
+        record = record.model_copy(update={"title_digest": queued.title_digest,
+                                           "content_digest": queued.content_digest or None})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
         _remove_replaced(record, batch_id)

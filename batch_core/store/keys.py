@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from batch_core.store.sealing import keyed_digest
 
@@ -41,6 +42,29 @@ def title_digest(tier: str, title: str) -> str:
     if tier == "sensitive":
         return keyed_digest(normalised)
     return hashlib.sha1(normalised.encode("utf-8")).hexdigest()
+
+
+# Timestamps (`[00:01:02]`, `00:01:02.500 --> ...`), cue numbers and WEBVTT headers differ between
+# exports of the same meeting; what was said does not.
+_TIMESTAMP = re.compile(r"\[?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b\]?|-->|^\s*\d+\s*$|^webvtt.*$",
+                        re.MULTILINE | re.IGNORECASE)
+
+
+def normalise_content(transcript: str) -> str:
+    return " ".join(_TIMESTAMP.sub(" ", transcript.casefold()).split())
+
+
+def content_digest(tier: str, transcript: str) -> str:
+    """Digest of what was said (case, whitespace and timestamps folded), to find the same meeting
+    uploaded under another name or format; keyed (HMAC) for the sensitive tier, like titles."""
+    normalised = normalise_content(transcript)
+    if tier == "sensitive":
+        return keyed_digest("content:" + normalised)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def content_key(tier: str, digest: str) -> str:
+    return f"meetings:{tier}:content:{digest}"
 
 
 def title_key(tier: str, digest: str) -> str:

@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterable
 from batch_core.models import MeetingRecord, Tier
 from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
-from batch_core.store.keys import (meeting_key, meeting_tier_key, meetings_key, title_digest,
-                                   title_key)
+from batch_core.store.keys import (content_key, meeting_key, meeting_tier_key, meetings_key,
+                                   title_digest, title_key)
 
 
 def _record_digest(tier: str, record: dict[str, Any]) -> str:
@@ -25,6 +25,8 @@ def save_record(record: MeetingRecord) -> None:
     pipe.set(meeting_key(tier, record.meeting_id), record.model_dump_json())
     pipe.zadd(meetings_key(tier), {record.meeting_id: processed.timestamp()})
     pipe.sadd(title_key(tier, record.title_digest or title_digest(tier, record.title)), record.meeting_id)
+    if record.content_digest:
+        pipe.sadd(content_key(tier, record.content_digest), record.meeting_id)
     pipe.set(meeting_tier_key(record.meeting_id), tier)
     pipe.execute()
 
@@ -49,6 +51,8 @@ def delete_record(meeting_id: str) -> bool:
     pipe.delete(meeting_key(tier, meeting_id))
     pipe.zrem(meetings_key(tier), meeting_id)
     pipe.srem(title_key(tier, _record_digest(tier, record)), meeting_id)
+    if record.get("content_digest"):
+        pipe.srem(content_key(tier, record["content_digest"]), meeting_id)
     pipe.delete(meeting_tier_key(meeting_id))
     pipe.execute()
     return True
@@ -59,10 +63,19 @@ def ids_with_title(tier: str, title: str) -> list[str]:
     return ids_with_title_digest(tier, title_digest(tier, title))
 
 
-@storage
 def ids_with_title_digest(tier: str, digest: str) -> list[str]:
+    return _stored_members(tier, title_key(tier, digest))
+
+
+def ids_with_content_digest(tier: str, digest: str) -> list[str]:
+    """Stored meetings with the same content digest (store/keys.content_digest), oldest first."""
+    return _stored_members(tier, content_key(tier, digest))
+
+
+@storage
+def _stored_members(tier: str, index_key: str) -> list[str]:
     client = get_client()
-    members = client.smembers(title_key(tier, digest))
+    members = client.smembers(index_key)
     if not members:
         return []
     pipe = client.pipeline(transaction=False)

@@ -148,6 +148,19 @@ def test_duplicate_of_an_existing_meeting_is_flagged_for_the_chosen_tier():
     assert checks_by_file(at.data_editor[0].value)["roadmap_review.vtt"] == "ok"
 
 
+def test_the_same_content_under_another_name_is_flagged_in_the_preview():
+    name, data = FILES[0][:2]
+    copy_name = "copy of " + name
+    at = open_page(PAGE)
+    checks = checks_by_file(upload(at, [FILES[0], (copy_name, data, FILES[0][2])]))
+    assert checks[copy_name] == f"same content as {name}"
+    parsed = load_files([(name, data)]).parsed[0]
+    stored = submit_and_wait([{**parsed.as_meeting("ordinary"), "title": "Renamed when stored"}])
+    at = open_page(PAGE)
+    checks = checks_by_file(upload(at, [(copy_name, data, FILES[0][2])]))
+    assert checks[copy_name] == f"same content as stored meeting {stored['results'][0]['meeting_id']}"
+
+
 def test_more_than_the_batch_limit_offers_to_split(env):
     env(BATCH_MAX_MEETINGS=2)
     at = open_page(PAGE)
