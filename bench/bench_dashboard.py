@@ -54,8 +54,10 @@ def meetings(count: int, tag: str) -> list[dict]:
     from batch_core.ingest import load_files
 
     parsed = load_files([(p.name, p.read_bytes()) for p in SAMPLES]).parsed
+    # A line of its own per meeting: the same text twice would be skipped as a duplicate by content.
     return [{"title": f"{tag} {n + 1:02d} {parsed[n % len(parsed)].title}", "tier": "ordinary",
-             "transcript": parsed[n % len(parsed)].text} for n in range(count)]
+             "transcript": f"{parsed[n % len(parsed)].text}\nChair: That closes {tag} {n + 1}."}
+            for n in range(count)]
 
 
 def spread(values: list[float]) -> str:

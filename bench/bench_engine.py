@@ -122,7 +122,7 @@ def bench_submit(rounds: int) -> None:
             meetings = [{"title": f"Submit {label} {r}-{i} Ingrid Solberg", "tier": tier,
                          "transcript": text} for i in range(50)]
             started = time.perf_counter()
-            result = batch_core.submit(meetings)
+            result = batch_core.submit(meetings, on_duplicate="allow_duplicates")  # the same text 50 times
             timings.append(time.perf_counter() - started)
             batch_core.cancel(result["batch_id"])  # keep the pool from competing for the CPU
             batch_core.wait(result["batch_id"], poll=0.02)

@@ -120,6 +120,8 @@ MEETING_TRANSCRIPT = (
 def make_meeting():
     """make_meeting(title, tier="ordinary", transcript=<a short valid meeting>, **extra) -> dict"""
     def build(title: str = "Launch review", tier: str = "ordinary",
-              transcript: str = MEETING_TRANSCRIPT, **extra) -> dict:
-        return {"title": title, "tier": tier, "transcript": transcript, **extra}
+              transcript: str | None = None, **extra) -> dict:
+        # Each title gets its own words: the same text under another title is a duplicate by content.
+        text = transcript if transcript is not None else f"{MEETING_TRANSCRIPT}\nAlice: That closes {title}."
+        return {"title": title, "tier": tier, "transcript": text, **extra}
     return build

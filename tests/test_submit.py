@@ -18,8 +18,13 @@ TRANSCRIPT = (
 )
 
 
-def meeting(title="Launch review", tier="ordinary", transcript=TRANSCRIPT, **extra):
-    return {"title": title, "tier": tier, "transcript": transcript, **extra}
+_DEFAULT = object()
+
+
+def meeting(title="Launch review", tier="ordinary", transcript=_DEFAULT, **extra):
+    # Each title its own words: the same text under another title is a duplicate by content.
+    text = f"{TRANSCRIPT}\nAlice: That closes {title}." if transcript is _DEFAULT else transcript
+    return {"title": title, "tier": tier, "transcript": text, **extra}
 
 
 def test_submit_returns_at_once_with_the_contract_shape():

@@ -79,6 +79,11 @@ def test_every_route_answers_by_role(api, tokens_by_role, two_batches, role, see
         upload = api.post(f"{BATCH}/upload", headers=h, data={"tier": tier},
                           files=[("files", ("a.txt", b"Alice: " + b"word " * 40))])
         assert upload.status_code == (202 if allowed else 403), upload.text
+    process = api.post("/api/v1/meetings/process", headers=h, json=meeting(f"Sync call by {role}"))
+    assert process.status_code == (200 if ordinary_ok else 403), process.text
+    assert api.get(f"/api/v1/meetings/{meeting_s}/minutes", headers=h).status_code == (200 if sees else 404)
+    assert api.get(f"{BATCH}/{batch_s}/minutes.zip", headers=h).status_code == (200 if sees else 404)
+    assert api.get(f"/api/v1/meetings/{meeting_o}/minutes", headers=h).status_code == 200
     assert api.get("/api/v1/access/audit", headers=h).status_code == (200 if audit_ok else 403)
     assert api.get("/api/v1/access/me", headers=h).json()["name"] == f"{role}-token"
 

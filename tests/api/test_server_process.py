@@ -90,7 +90,10 @@ def _stalled_request(base: str) -> socket.socket:
 @pytest.mark.parametrize("served_api", [{"BATCH_API_BODY_TIMEOUT_SECONDS": "2"}], indirect=True)
 def test_a_stalled_request_body_is_cut_off_with_408(served_api):
     with _stalled_request(served_api) as sock:
-        answer = sock.recv(4096).decode("latin-1")  # blocks until the server gives up on us
+        received = b""
+        while chunk := sock.recv(4096):  # blocks until the server gives up on us, then closes
+            received += chunk
+    answer = received.decode("latin-1")
     assert answer.startswith("HTTP/1.1 408"), answer[:200]
     assert "stalled" in answer and "BATCH_API_BODY_TIMEOUT_SECONDS" in answer
     assert batch_core.list_batches() == []

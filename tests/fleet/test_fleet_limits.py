@@ -140,7 +140,7 @@ def test_pipeline_provider_calls_respect_the_cap(limits, monkeypatch):
         limits(concurrency=2)
         batch_core.reset_for_tests()
         batch = batch_core.submit([{"title": f"Capped {i}", "tier": "ordinary",
-                                    "transcript": TRANSCRIPT} for i in range(8)])
+                                    "transcript": f"{TRANSCRIPT}\nAlice: Capped {i} ends."} for i in range(8)])
         done = batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
     assert done["completed"] == 8
     assert server.request_count == 8

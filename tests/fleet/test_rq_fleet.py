@@ -16,8 +16,8 @@ from tests.waiting import wait_for
 
 
 def meetings(count: int, prefix: str = "Fleet meeting") -> list[dict]:
-    return [{"title": f"{prefix} {i}", "tier": "ordinary", "transcript": TRANSCRIPT}
-            for i in range(count)]
+    return [{"title": f"{prefix} {i}", "tier": "ordinary",
+             "transcript": f"{TRANSCRIPT}\nAlice: That closes {prefix} {i}."} for i in range(count)]
 
 
 def test_submit_in_rq_mode_only_enqueues(rq_env, fake_llm):
