@@ -50,35 +50,37 @@ def main() -> None:
     with FakeLLMServer(default=FakeResponse.ok(delay=LATENCY)) as server:
         env = {**os.environ, **server.env("openai"), "BATCH_DATA_DIR": data_dir}
         env.pop("REDIS_URL", None)
-        print(f"== Cold vs warm efficiency, fake provider latency {LATENCY:.0f} s, "
-              f"{ROUNDS} rounds per worker (5 at 10 workers: 50 per batch)")
-        print(f"{'workers':>8} {'meetings':>9} {'ideal s':>8} {'cold s':>7} {'cold eff':>9} {'warm s':>7} {'warm eff':>9}")
-        for workers in (1, 3, 10):
-            count = workers * min(ROUNDS, 50 // workers)  # a batch holds at most 50
-            ideal = math.ceil(count / workers) * LATENCY
-            cold_env = {**env, "BATCH_MAX_WORKERS": str(workers)}
-            run = subprocess.run([sys.executable, "-m", "batch_core", "submit", str(_folder(count, f"c{workers}")),
-                                  "--wait", "--json", "--on-duplicate", "allow_duplicates"],
-                                 cwd=ROOT, env=cold_env, capture_output=True, text=True, timeout=600)
-            printed = run.stdout[run.stdout.index("\n{") + 1:] if "\n{" in run.stdout else run.stdout
-            if run.returncode not in (0, 1):
-                raise SystemExit(f"submit failed: {run.stderr[-800:]}")
-            cold = _seconds(json.loads(printed))  # after the progress lines
-            code = ("import json, sys, batch_core\n"
-                    "from pathlib import Path\n"
-                    "def one(tag):\n"
-                    f"    folder = Path({str(_folder(count, 'w'))!r})\n"
-                    "    meetings = [{'title': f'{tag} {p.name}', 'tier': 'ordinary', 'transcript': p.read_text()}\n"
-                    "                for p in sorted(folder.iterdir())]\n"
-                    "    batch = batch_core.submit(meetings, on_duplicate='allow_duplicates')\n"
-                    "    return batch_core.wait(batch['batch_id'], poll=0.02)\n"
-                    "one('first'); print(json.dumps(one('second')))\n")
-            warm_run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=cold_env,
-                                      capture_output=True, text=True, timeout=600)
-            warm = _seconds(json.loads(warm_run.stdout.strip().splitlines()[-1]))
-            print(f"{workers:>8} {count:>9} {ideal:>8.1f} {cold:>7.2f} {ideal / cold:>9.2f} {warm:>7.2f} {ideal / warm:>9.2f}")
-        subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], cwd=ROOT, env=env,
-                       capture_output=True, timeout=60)
+        try:
+            print(f"== Cold vs warm efficiency, fake provider latency {LATENCY:.0f} s, "
+                  f"{ROUNDS} rounds per worker (5 at 10 workers: 50 per batch)")
+            print(f"{'workers':>8} {'meetings':>9} {'ideal s':>8} {'cold s':>7} {'cold eff':>9} {'warm s':>7} {'warm eff':>9}")
+            for workers in (1, 3, 10):
+                count = workers * min(ROUNDS, 50 // workers)  # a batch holds at most 50
+                ideal = math.ceil(count / workers) * LATENCY
+                cold_env = {**env, "BATCH_MAX_WORKERS": str(workers)}
+                run = subprocess.run([sys.executable, "-m", "batch_core", "submit", str(_folder(count, f"c{workers}")),
+                                      "--wait", "--json", "--on-duplicate", "allow_duplicates"],
+                                     cwd=ROOT, env=cold_env, capture_output=True, text=True, timeout=600)
+                printed = run.stdout[run.stdout.index("\n{") + 1:] if "\n{" in run.stdout else run.stdout
+                if run.returncode not in (0, 1):
+                    raise SystemExit(f"submit failed: {run.stderr[-800:]}")
+                cold = _seconds(json.loads(printed))  # after the progress lines
+                code = ("import json, sys, batch_core\n"
+                        "from pathlib import Path\n"
+                        "def one(tag):\n"
+                        f"    folder = Path({str(_folder(count, 'w'))!r})\n"
+                        "    meetings = [{'title': f'{tag} {p.name}', 'tier': 'ordinary', 'transcript': p.read_text()}\n"
+                        "                for p in sorted(folder.iterdir())]\n"
+                        "    batch = batch_core.submit(meetings, on_duplicate='allow_duplicates')\n"
+                        "    return batch_core.wait(batch['batch_id'], poll=0.02)\n"
+                        "one('first'); print(json.dumps(one('second')))\n")
+                warm_run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=cold_env,
+                                          capture_output=True, text=True, timeout=600)
+                warm = _seconds(json.loads(warm_run.stdout.strip().splitlines()[-1]))
+                print(f"{workers:>8} {count:>9} {ideal:>8.1f} {cold:>7.2f} {ideal / cold:>9.2f} {warm:>7.2f} {ideal / warm:>9.2f}")
+        finally:  # the embedded server outlives the CLI processes that started it
+            subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], cwd=ROOT, env=env,
+                           capture_output=True, timeout=60)
 
 
 if __name__ == "__main__":
