@@ -13,18 +13,37 @@ from pathlib import Path
 from typing import Any
 
 
-def read_table(path: Path, table: str) -> dict[str, dict[str, Any]]:
-    """`[table.<name>]` entries of a TOML file; {} when the file does not exist."""
+# Every API request and every dashboard run asks these files; they are parsed again only when
+# they change (a stat per call instead of a read and a TOML parse).
+_parsed: dict[tuple[Path, str], tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _load(path: Path, table: str) -> dict[str, Any]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # a rewrite is a new inode (os.replace)
+    cached = _parsed.get((path, table))
+    if cached is not None and cached[0] == version:
+        return cached[1]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{path} is not valid TOML: {exc}") from None
+    _parsed[(path, table)] = (version, data)
+    return data
+
+
+def read_table(path: Path, table: str) -> dict[str, dict[str, Any]]:
+    """`[table.<name>]` entries of a TOML file (a copy: callers may edit it); {} when absent."""
+    data = _load(path, table)
     entries = data.get(table, {})
     if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
         raise ValueError(f"{path}: expected [{table}.<name>] tables.")
-    return entries
+    return {name: dict(entry) for name, entry in entries.items()}
 
 
 def _value(value: Any) -> str:

@@ -7,6 +7,7 @@ import getpass
 import json
 import os
 import sys
+from typing import Callable
 
 import batch_core
 from batch_core.access import ROLE_NAMES, tokens, users
@@ -29,36 +30,35 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def cmd_users(args: argparse.Namespace) -> int:
+def _edit(args: argparse.Namespace, noun: str, add: Callable[[], str], remove: Callable[[str], bool],
+          listed: Callable[[], list]) -> int:
+    """add | remove | list on one credential file; a bad name, password or role is exit 2."""
     try:
         if args.action == "add":
-            added = users.add_user(args.name, _password(args), _roles(args.roles))
-            print(f"{added.describe()} can sign in to the dashboard ({users.users_path()}).")
+            print(add())
         elif args.action == "remove":
-            print("Removed." if users.remove_user(args.name) else f"No user {args.name!r}.")
+            print("Removed." if remove(args.name) else f"No {noun} {args.name!r}.")
         else:
-            for principal in users.list_users():
+            for principal in listed():
                 print(principal.describe())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    def add() -> str:
+        added = users.add_user(args.name, _password(args), _roles(args.roles))
+        return f"{added.describe()} can sign in to the dashboard ({users.users_path()})."
+    return _edit(args, "user", add, users.remove_user, users.list_users)
 
 
 def cmd_tokens(args: argparse.Namespace) -> int:
-    try:
-        if args.action == "add":
-            token = tokens.add_token(args.name, _roles(args.roles))
-            print(f"Token for {args.name} (shown once; only its hash is kept):\n{token}")
-        elif args.action == "remove":
-            print("Removed." if tokens.remove_token(args.name) else f"No token {args.name!r}.")
-        else:
-            for principal in tokens.list_tokens():
-                print(principal.describe())
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    def add() -> str:
+        token = tokens.add_token(args.name, _roles(args.roles))
+        return f"Token for {args.name} (shown once; only its hash is kept):\n{token}"
+    return _edit(args, "token", add, tokens.remove_token, tokens.list_tokens)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

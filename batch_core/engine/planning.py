@@ -69,39 +69,43 @@ def plan_batch(meetings: list[MeetingIn], policy: DuplicatePolicy,
 Keys = Callable[[int], list[tuple[str, str, str]]]
 
 
+def _seen_before(index: int, keys: Keys, seen: dict[tuple[str, str, str], int]) -> tuple[int, str] | None:
+    """(the meeting it copies, "title" or "content") when one of its keys was seen; otherwise
+    its keys are remembered for the meetings that follow."""
+    mine = keys(index)
+    for kind_key in mine:
+        if kind_key in seen:
+            return seen[kind_key], kind_key[0]
+    for kind_key in mine:
+        seen[kind_key] = index
+    return None
+
+
 def _skip_duplicates(candidates: list[int], keys: Keys, meeting_id_for: Callable[[int], str],
                      stored: Callable[[int], str | None]) -> dict[int, str]:
     """Skip policy: a meeting like a stored one, or like an earlier one of the batch, is skipped."""
     reasons: dict[int, str] = {}
-    first_seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for index in candidates:
         like_stored = stored(index)
-        earlier = next((first_seen[k] for k in keys(index) if k in first_seen), None)
         if like_stored:
             reasons[index] = like_stored
-        elif earlier is not None:
-            same = "title" if keys(index)[0] in first_seen else "content"
+        elif (match := _seen_before(index, keys, seen)) is not None:
+            earlier, same = match
             reasons[index] = (f"Duplicate of meeting {earlier + 1} in this batch "
                               f"({meeting_id_for(earlier)}, same {same} and tier).")
-        else:
-            for k in keys(index):
-                first_seen[k] = index
     return reasons
 
 
 def _replaced_in_batch(candidates: list[int], keys: Keys, meeting_id_for: Callable[[int], str]) -> dict[int, str]:
     """Replace policy: the last occurrence wins; processing earlier copies would only be thrown away."""
     reasons: dict[int, str] = {}
-    last_seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     for index in reversed(candidates):
-        later = next((last_seen[k] for k in keys(index) if k in last_seen), None)
-        if later is not None:
-            same = "title" if keys(index)[0] in last_seen else "content"
+        if (match := _seen_before(index, keys, seen)) is not None:
+            later, same = match
             reasons[index] = (f"Replaced by meeting {later + 1} in this batch "
                               f"({meeting_id_for(later)}, same {same} and tier).")
-        else:
-            for k in keys(index):
-                last_seen[k] = index
     return reasons
 
 

@@ -6,13 +6,13 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from tests.servers import free_port
+from tests.waiting import wait_for
 
 HERE = Path(__file__).resolve().parent / "oidc"
 
@@ -34,18 +34,14 @@ def oidc_provider(client_id: str, client_secret: str, redirect_uri: str,
                                 client_secret, redirect_uri], cwd=HERE, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
     issuer = f"http://127.0.0.1:{port}"
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"oidc-provider exited with code {process.returncode}")
+        with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1):
+            return True
+
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"oidc-provider exited with code {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"oidc-provider did not answer within {timeout:.0f} s") from None
-                time.sleep(0.1)
+        wait_for(answers, timeout, "oidc-provider to answer", poll=0.1, ignore=(OSError,))
         yield issuer
     finally:
         try:
