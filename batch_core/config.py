@@ -82,6 +82,8 @@ class Settings:
     llm_output_tokens: int = 4096    # reserved for each answer and sent as max_tokens
     llm_max_batch_tokens: int = 0    # 0 = no per-batch token budget
     llm_prices: str = ""             # JSON overrides of pipeline/pricing.py's list prices
+    economy_poll_seconds: float = 30.0       # first wait between polls of a provider batch
+    economy_poll_max_seconds: float = 300.0  # the backoff's ceiling
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     anthropic_base_url: str | None = None
@@ -163,6 +165,8 @@ def load_settings() -> Settings:
         llm_output_tokens=_env_int("LLM_OUTPUT_TOKENS", 4096),
         llm_max_batch_tokens=_env_int("LLM_MAX_BATCH_TOKENS", 0),
         llm_prices=_env_str("LLM_PRICES", "") or "",
+        economy_poll_seconds=_env_float("BATCH_ECONOMY_POLL_SECONDS", 30.0),
+        economy_poll_max_seconds=_env_float("BATCH_ECONOMY_POLL_MAX_SECONDS", 300.0),
         openai_base_url=_env_str("OPENAI_BASE_URL", None),
         openai_api_key=_env_str("OPENAI_API_KEY", None),
         anthropic_base_url=_env_str("ANTHROPIC_BASE_URL", None),

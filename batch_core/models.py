@@ -20,6 +20,11 @@ class DuplicatePolicy(str, Enum):
     ALLOW_DUPLICATES = "allow_duplicates"  # process and keep both
 
 
+class BatchMode(str, Enum):
+    LIVE = "live"        # each meeting's calls are sent at once, at the list price
+    ECONOMY = "economy"  # one provider batch (Message Batches / Batch API): half price, within 24 h
+
+
 class BatchState(str, Enum):
     PROCESSING = "processing"  # at least one meeting is still queued or processing
     COMPLETED = "completed"    # every meeting reached a terminal state (some may be failed/skipped)
@@ -66,6 +71,8 @@ TRANSITIONS: dict[str, tuple[frozenset[MeetingState], MeetingState, BatchEffect]
     "fail_queued": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.NONE),
     "requeue_failed": (frozenset({MeetingState.FAILED}), MeetingState.QUEUED, BatchEffect.RETRY),
     "settle_partial": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.PARTIAL),
+    # economy: the provider canceled the meeting's requests (a cancel sent on our side)
+    "cancel_running": (frozenset({MeetingState.PROCESSING}), MeetingState.CANCELED, BatchEffect.NONE),
 }
 
 
@@ -73,6 +80,7 @@ class Stage(str, Enum):
     PARSE = "parse"          # transcript text -> speaker turns
     REDACT = "redact"        # sensitive tier only: PII removed
     EXTRACT = "extract"      # provider call for insights
+    AT_PROVIDER = "at_provider"  # economy: the requests wait in the provider's batch
     SENTIMENT = "sentiment"  # per-speaker VADER scores
     STORE = "store"          # record written to Redis
 
@@ -294,3 +302,23 @@ def outcome_words(outcome: BatchOutcome | None, counts: dict[str, int]) -> str:
             BatchOutcome.NOTHING_COMPLETED: "nothing completed", BatchOutcome.NOTHING_NEW: "nothing new",
             BatchOutcome.CANCELED: "canceled", BatchOutcome.PARTIAL: "stopped early"}[outcome]
     return " · ".join([head, *extras])
+
+
+def economy_progress(ledger: dict[str, Any]) -> dict[str, Any]:
+    """An economy batch's provider side for get(): its provider batches with their counts, and
+    'waiting at provider · 140 of 300 done'."""
+    submissions = [ledger["submissions"][n] for n in sorted(ledger["submissions"])]
+    total = sum(int(s.get("requests") or 0) for s in submissions)
+    done = sum(int(v) for s in submissions for k, v in (s.get("counts") or {}).items() if k != "processing")
+    waiting = [s for s in submissions if s.get("state") in ("intent", "sent")]
+    if not submissions:
+        text = "preparing the requests (parse, redact) on this machine"
+    elif waiting:
+        text = f"waiting at provider · {done} of {total} done"
+    else:
+        text = f"provider batch ended · {done} of {total} answered"
+    return {"provider_batches": [{"id": s.get("provider_batch_id"), "status": s.get("status"),
+                                  "requests": s.get("requests"), "counts": s.get("counts") or {},
+                                  "cancel_sent": bool(s.get("cancel_sent")), "error": s.get("error")}
+                                 for s in submissions],
+            "requests": total, "done": done, "text": text, "saving_usd": round(float(ledger.get("saving_usd") or 0), 6)}

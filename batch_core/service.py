@@ -20,12 +20,13 @@ from batch_core.access import Principal, acting, audit, require_process
 from batch_core.store import client as redis_server
 from batch_core.engine import dispatch, identity, pool, state
 from batch_core.config import settings
-from batch_core.models import BatchState, MeetingIn, Tier, batch_outcome, outcome_words
+from batch_core.models import BatchMode, BatchState, MeetingIn, Tier, batch_outcome, economy_progress, outcome_words
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
+from batch_core.pipeline.providers.batches.base import BATCH_PRICE_FACTOR
 from batch_core.library import batch_minutes
 from batch_core.engine.planning import plan_batch
-from batch_core.validation import check_batch_id, check_count, parse_meeting, parse_policy
+from batch_core.validation import check_batch_id, check_count, economy_refusal, parse_meeting, parse_mode, parse_policy
 from batch_core.engine.processing import compact_after_sensitive, meeting_id_for
 
 _BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
@@ -61,10 +62,12 @@ def _parse_for(meetings: Sequence[dict[str, Any] | MeetingIn], who: Principal) -
 
 
 def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "skip",
-           principal: Principal | None = None) -> dict[str, Any]:
-    """Validate and store a batch, schedule its meetings, and return at once."""
+           principal: Principal | None = None, mode: str = "live") -> dict[str, Any]:
+    """Validate and store a batch, schedule its meetings, and return at once. `mode="economy"`
+    sends them as one provider batch (half price, results within 24 h; openai or anthropic)."""
     who = acting(principal)
     policy = parse_policy(on_duplicate)
+    batch_mode = parse_mode(mode)
     parsed = _parse_for(meetings, who)
     batch_id = _new_batch_id()
     digests = {id(m): store.title_digest(m.tier.value, m.title) for m in parsed}
@@ -82,7 +85,7 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
     submitted_at = store.utc_now()
     owner, lease_until = dispatch.batch_owner()
     store.create_batch(batch_id, submitted_at, policy.value, owner, lease_until, plan.rows,
-                       plan.items)
+                       plan.items, mode=batch_mode.value)
     sensitive = sum(m.tier is Tier.SENSITIVE for m in parsed)
     if sensitive:
         audit.record(who, "submit", batch_id=batch_id, detail=f"{sensitive} sensitive meeting(s)")
@@ -90,7 +93,7 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
         dispatch.schedule(batch_id, sorted(plan.items))
     status = BatchState.PROCESSING if plan.items else BatchState.COMPLETED
     return {"batch_id": batch_id, "total": len(plan.rows), "status": status.value,
-            "submitted_at": submitted_at}
+            "submitted_at": submitted_at, "mode": batch_mode.value}
 
 
 def language_name(code: str | None) -> str:
@@ -125,6 +128,9 @@ def _summary(header: dict[str, Any]) -> dict[str, Any]:
     outcome = batch_outcome(str(header.get("status")), header)
     batch["outcome"] = outcome.value if outcome else None
     batch["outcome_text"] = outcome_words(outcome, header)
+    batch["mode"] = header.get("mode") or BatchMode.LIVE.value
+    if batch["mode"] == BatchMode.ECONOMY.value:
+        batch["economy"] = economy_progress(store.economy_ledger(str(header["batch_id"])))
     return batch
 
 
@@ -179,10 +185,14 @@ def cancel(batch_id: str, principal: Principal | None = None) -> dict[str, Any]:
     return {**(get(batch_id, who) or {}), "canceled_now": len(changed)}
 
 
-def retry_failed(batch_id: str, principal: Principal | None = None) -> dict[str, Any]:
-    """Re-queue only the failed meetings of the batch and run them in this process."""
+def retry_failed(batch_id: str, principal: Principal | None = None, mode: str | None = None) -> dict[str, Any]:
+    """Re-queue only the failed meetings of the batch and run them in this process; `mode`
+    ("live" or "economy") switches how they are sent this time (an expired economy batch can be
+    retried live)."""
     who = acting(principal)
     header = _existing(batch_id, who)
+    if mode is not None and header["status"] != BatchState.PROCESSING.value:
+        store.set_batch_mode(batch_id, parse_mode(mode).value)
     # The fresh lease is written in the same step as the rows move (so no other process adopts
     # the batch in between), and not at all when nothing failed.
     changed = store.requeue_failed(
@@ -190,6 +200,7 @@ def retry_failed(batch_id: str, principal: Principal | None = None) -> dict[str,
         dispatch.batch_owner())
     if not changed:
         raise BatchError(f"Batch {batch_id} has no failed meetings to retry.")
+    store.forget_plans(batch_id, changed)  # economy: they go in a new provider batch
     if int(header.get("sensitive") or 0):
         audit.record(who, "reprocess", batch_id=batch_id, detail=f"{len(changed)} failed meeting(s) queued again")
     dispatch.schedule(batch_id, changed)
@@ -246,6 +257,8 @@ def engine_info() -> dict[str, Any]:
         "min_transcript_words": config.min_transcript_words,
         "max_transcript_chars": config.max_transcript_chars,
         "audit_retention_days": config.audit_retention_days,
+        "economy_unavailable": economy_refusal(config),  # None: economy mode can be chosen
+        "economy_price_factor": BATCH_PRICE_FACTOR,
     }
 
 

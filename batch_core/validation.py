@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from batch_core.errors import BatchError
-from batch_core.config import settings
-from batch_core.models import DuplicatePolicy, MeetingIn, Tier
+from batch_core.config import Settings, settings
+from batch_core.models import BatchMode, DuplicatePolicy, MeetingIn, Tier
 
 _TIERS = ", ".join(repr(t.value) for t in Tier)
 _POLICIES = ", ".join(repr(p.value) for p in DuplicatePolicy)
@@ -24,6 +24,33 @@ def parse_policy(value: Any) -> DuplicatePolicy:
         return DuplicatePolicy(getattr(value, "value", value))
     except ValueError:
         raise BatchError(f"on_duplicate must be one of {_POLICIES} (got {value!r}).") from None
+
+
+def parse_mode(value: Any) -> BatchMode:
+    """live or economy; economy only where the configured provider has a batch API."""
+    try:
+        mode = BatchMode(getattr(value, "value", value) or "live")
+    except ValueError:
+        raise BatchError(f"mode must be 'live' or 'economy' (got {value!r}).") from None
+    if mode is BatchMode.ECONOMY:
+        refusal = economy_refusal(settings())
+        if refusal:
+            raise BatchError(refusal)
+    return mode
+
+
+ECONOMY_PROVIDERS = ("openai", "anthropic")
+
+
+def economy_refusal(config: Settings) -> str | None:
+    """Why this configuration has no economy mode, in plain words; None when it has one."""
+    if config.llm_provider not in ECONOMY_PROVIDERS:
+        return (f"The {config.llm_provider} provider has no economy mode: it runs on this machine, so there "
+                "is no batch price to save. Economy mode needs LLM_PROVIDER=openai or anthropic.")
+    if config.executor != "thread":
+        return ("Economy mode runs in the app process that holds the batch (it polls the provider), "
+                "so it needs BATCH_EXECUTOR=thread; with RQ workers, use live mode.")
+    return None
 
 
 def check_count(meetings: Any) -> None:

@@ -7,10 +7,10 @@ import streamlit as st
 
 import batch_core as core
 from batch_core.config import settings
-from batch_core.models import DuplicatePolicy, Tier
+from batch_core.models import BatchMode, DuplicatePolicy, Tier
 from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, principal, storage_down
 from ui.format import escape_markdown
-from ui.preview import build_preview, estimate_words, selected_meetings, split_into_batches, upload_signature
+from ui.preview import MODE_HELP, build_preview, economy_words, estimate_words, selected_meetings, split_into_batches, upload_signature
 
 # What ingest reads (batch_core.ingest.detect); anything else is refused by the widget itself.
 ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "json", "sbv", "tsv", "pdf", "zip"]
@@ -56,11 +56,11 @@ def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
     return signature, report
 
 
-def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str]) -> None:
+def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str], mode: str = "live") -> None:
     batch_ids: list[str] = []
     for chunk in chunks:
         try:
-            result = core.submit(chunk, on_duplicate=policy, principal=principal())
+            result = core.submit(chunk, on_duplicate=policy, principal=principal(), mode=mode)
         except core.BatchError as exc:
             already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
             st.error(f"The batch was not accepted: {escape_markdown(exc)}.{already}", icon=":material/block:")
@@ -94,7 +94,7 @@ if not tiers:
             "(ordinary meetings) or the 'sensitive' role. Ask an admin.", icon=":material/lock:")
     st.stop()
 
-options = st.columns(2)
+options = st.columns(3)
 with options[0]:
     tier = st.radio("Tier", tiers, key="upload_tier", horizontal=True,
                     format_func=str.capitalize, captions=[TIER_HELP[t] for t in tiers])
@@ -102,6 +102,14 @@ with options[1]:
     policy = st.radio("When a meeting with the same title already exists",
                       [p.value for p in DuplicatePolicy], key="upload_policy",
                       format_func=POLICY_LABELS.get, captions=[POLICY_HELP[p.value] for p in DuplicatePolicy])
+with options[2]:
+    engine = core.engine_info()
+    no_economy = engine["economy_unavailable"]
+    mode = st.radio("Mode", [m.value for m in BatchMode], key="upload_mode", disabled=bool(no_economy),
+                    format_func=str.capitalize, captions=[MODE_HELP[m.value] for m in BatchMode],
+                    help=no_economy or None)
+    if no_economy:
+        st.caption(f":material/info: {escape_markdown(no_economy)}")
 if tier == Tier.SENSITIVE.value:
     protection = core.sensitive_tier_info()
     with st.expander("What the sensitive tier detects, and what it does not", icon=":material/shield:"):
@@ -166,17 +174,20 @@ estimate_key = "estimate_" + hashlib.sha1(repr([(m["title"], m["tier"], len(m["t
                                                 for m in selection.meetings]).encode()).hexdigest()[:16]
 if estimate_key not in st.session_state:  # numbers only: what the selection would send and cost
     try:
-        st.session_state[estimate_key] = estimate_words(selection.meetings, cfg.max_meetings, core.estimate)
+        st.session_state[estimate_key] = estimate_words(selection.meetings, cfg.max_meetings, core.estimate) or None
     except core.BatchError:  # the submit button says what is wrong with the selection
         st.session_state[estimate_key] = None
 if st.session_state[estimate_key]:
-    st.caption(f":material/payments: {escape_markdown(st.session_state[estimate_key])}")
+    words, cost = st.session_state[estimate_key]
+    st.caption(f":material/payments: {escape_markdown(words)}")
+    if mode == BatchMode.ECONOMY.value:
+        st.caption(":material/savings: " + escape_markdown(economy_words(cost, engine["economy_price_factor"])))
 
 if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
     if count > cfg.max_meetings:
         st.session_state[SPLIT_OFFER] = count
     else:
-        submit_and_open([selection.meetings], policy, selection.notes)
+        submit_and_open([selection.meetings], policy, selection.notes, mode)
 
 if st.session_state.get(SPLIT_OFFER) and count > cfg.max_meetings:
     chunks = split_into_batches(selection.meetings, cfg.max_meetings)
@@ -185,4 +196,4 @@ if st.session_state.get(SPLIT_OFFER) and count > cfg.max_meetings:
                f"(BATCH_MAX_MEETINGS). You can submit them as {len(chunks)} batches ({sizes}), "
                f"or untick some rows.", icon=":material/content_cut:")
     if st.button(f"Submit as {len(chunks)} batches", key="submit_split", type="primary"):
-        submit_and_open(chunks, policy, selection.notes)
+        submit_and_open(chunks, policy, selection.notes, mode)

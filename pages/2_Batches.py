@@ -13,7 +13,7 @@ from ui.components import (
 from ui.exports import batch_json, rows_csv
 from ui.format import STATUS_ICONS, code_span, escape_markdown, fmt_ms, fmt_seconds, fmt_time, status_value
 from ui.tables import (
-    audit_frame, batch_rows_frame, eta_seconds, progress_fraction, stage_timings_frame, usage_line,
+    audit_frame, batch_rows_frame, economy_line, eta_seconds, progress_fraction, stage_timings_frame, usage_line,
     status_counts, style_status, throughput_per_min, throughput_series,
 )
 
@@ -81,6 +81,9 @@ def show_header(batch: dict, counts: dict, rows: list) -> None:
     spend = usage_line(batch.get("usage"))
     if spend:
         st.caption(f"Provider usage: {spend}")
+    economy = batch.get("economy")
+    if economy:
+        st.info(economy_line(economy), icon=":material/savings:")
     if batch.get("resumed_at"):
         st.info(f"Resumed by {code_span(batch.get('resumed_by'))} at "
                 f"{fmt_time(batch.get('resumed_at'))}: its previous owner "

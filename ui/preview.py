@@ -160,14 +160,28 @@ def upload_signature(files: Iterable[Any]) -> tuple:
     return tuple((getattr(f, "file_id", None), f.name, getattr(f, "size", None)) for f in files)
 
 
-def estimate_words(meetings: list[dict], limit: int, estimate: Callable[[list[dict]], dict]) -> str | None:
-    """One line on what sending the selection would cost (summed over batches of `limit`)."""
+MODE_HELP = {
+    "live": "Sent now at the list price; results within minutes.",
+    "economy": "One provider batch at half the price; results within 24 h (usually far sooner).",
+}
+def economy_words(cost: float | None, price_factor: float) -> str:
+    """The trade-off of economy mode, with the estimated saving when the model has a price."""
+    saving = (f"saves about ${cost * (1 - price_factor):.2f} of the estimate" if cost
+              else f"costs {price_factor:.0%} of the list price")
+    return (f"Economy mode {saving}. Meetings are parsed and redacted here, then wait in one provider "
+            "batch; you can close the browser, any app process collects the results.")
+
+
+def estimate_words(meetings: list[dict], limit: int, estimate: Callable[[list[dict]], dict]
+                   ) -> tuple[str, float | None] | None:
+    """One line on what sending the selection would cost (summed over batches of `limit`), and
+    that cost in USD (None without a price)."""
     if not meetings:
         return None
     parts = [estimate(chunk) for chunk in split_into_batches(meetings, limit)]
     first = parts[0]
     if first["provider"] == "local":
-        return "Local provider: nothing is sent to a model, no tokens, no cost."
+        return "Local provider: nothing is sent to a model, no tokens, no cost.", None
     calls = sum(p["calls"] for p in parts)
     tokens_in = sum(p["input_tokens"] for p in parts)
     tokens_out = sum(p["output_tokens"] for p in parts)
@@ -176,4 +190,4 @@ def estimate_words(meetings: list[dict], limit: int, estimate: Callable[[list[di
             else "no known price for this model (LLM_PRICES sets one)")
     return (f"Estimate for {first['provider']} / {first['model']}: {calls} calls, ~{tokens_in:,} input and "
             f"~{tokens_out:,} output tokens, {cost}. Long meetings go in parts of a "
-            f"{first['context_tokens']:,}-token context.")
+            f"{first['context_tokens']:,}-token context.", (sum(costs) if None not in costs else None))

@@ -10,6 +10,7 @@ from batch_core.models import MeetingState, Stage
 
 from ui.format import (
     STATUS_COLOURS,
+    escape_markdown,
     elapsed_seconds,
     fmt_ago,
     fmt_ms,
@@ -73,6 +74,20 @@ def stage_words(row: dict) -> str:
     if progress and status_value(row.get("status")) == MeetingState.PROCESSING.value:
         return f"{stage} {progress}"
     return stage
+
+
+def economy_line(economy: dict) -> str:
+    """'Economy mode · waiting at provider · 140 of 300 done · saved $1.20 against live prices'."""
+    parts = ["**Economy mode**", escape_markdown(economy.get("text") or "")]
+    ids = [b["id"] for b in economy.get("provider_batches") or [] if b.get("id")]
+    if ids:
+        parts.append("provider batch " + ", ".join(f"`{i}`" for i in ids))
+    if economy.get("saving_usd"):
+        parts.append(f"saved ${economy['saving_usd']:.4f} against live prices")
+    refused = [b["error"] for b in economy.get("provider_batches") or [] if b.get("error")]
+    if refused:
+        parts.append(escape_markdown(refused[0]))
+    return " · ".join(parts)
 
 
 def tokens_words(usage: dict | None) -> str:

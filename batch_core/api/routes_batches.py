@@ -17,7 +17,7 @@ from batch_core.api.schemas import (
     BatchPage, BatchProgress, BatchSubmitRequest, BatchSummary, ErrorBody, EstimateResponse,
     SubmitResponse, UploadFailure, UploadResponse,
 )
-from batch_core.models import DuplicatePolicy, MeetingState, Tier
+from batch_core.models import BatchMode, DuplicatePolicy, MeetingState, Tier
 
 router = APIRouter(prefix="/api/v1/meetings/batch", tags=["batches"])
 
@@ -48,10 +48,10 @@ def _replay_header(response: Response, replayed: bool) -> None:
 def submit_batch(body: BatchSubmitRequest, response: Response, caller: Caller,
                  idempotency_key: IdempotencyKey = None) -> dict:
     meetings = [m.model_dump(mode="json") for m in body.meetings]
-    policy = body.on_duplicate.value
+    policy, mode = body.on_duplicate.value, body.mode.value
     answer, replayed = api_idempotency.run_once(
-        idempotency_key, api_idempotency.fingerprint("json", caller.name, meetings, policy),
-        lambda: batch_core.submit(meetings, on_duplicate=policy, principal=caller),
+        idempotency_key, api_idempotency.fingerprint("json", caller.name, meetings, policy, mode),
+        lambda: batch_core.submit(meetings, on_duplicate=policy, principal=caller, mode=mode),
     )
     _replay_header(response, replayed)
     return answer
@@ -73,6 +73,7 @@ def upload_batch(
     files: Annotated[list[UploadFile], File(description="One or more transcript files.")],
     tier: Annotated[Tier, Form()],
     on_duplicate: Annotated[DuplicatePolicy, Form()] = DuplicatePolicy.SKIP,
+    mode: Annotated[BatchMode, Form(description="live or economy (see the JSON submit)")] = BatchMode.LIVE,
     titles: Annotated[list[str] | None, Form(description="One per file, in order; empty keeps "
                                                          "the parsed title.")] = None,
     idempotency_key: IdempotencyKey = None,
@@ -82,7 +83,7 @@ def upload_batch(
     read = api_upload.read_uploads(files)
     key_print = api_idempotency.fingerprint(
         "upload", caller.name, api_upload.fingerprint_parts(read.contents), read.errors,
-        tier.value, on_duplicate.value, sorted(title_map.items()),
+        tier.value, on_duplicate.value, sorted(title_map.items()), mode.value,
     )
 
     def parse_and_submit() -> dict:
@@ -90,7 +91,7 @@ def upload_batch(
         if not prepared.meetings:
             raise _NothingUsable(prepared.errors)
         submitted = batch_core.submit([m.model_dump(mode="json") for m in prepared.meetings],
-                                      on_duplicate=on_duplicate.value, principal=caller)
+                                      on_duplicate=on_duplicate.value, principal=caller, mode=mode.value)
         return {**submitted, "files": prepared.files, "errors": prepared.errors,
                 "ignored": prepared.ignored}
 
@@ -149,9 +150,12 @@ def cancel_batch(batch_id: BatchId, caller: Caller) -> dict:
 
 @router.post("/{batch_id}/retry", response_model=BatchSummary, responses=STATE_CONFLICT,
              summary="Queue the failed meetings of a batch again")
-def retry_batch(batch_id: BatchId, caller: Caller) -> dict:
+def retry_batch(batch_id: BatchId, caller: Caller,
+                mode: Annotated[BatchMode | None, Query(description="send them live or economy this time")] = None,
+                ) -> dict:
     _existing(batch_id, caller)
-    return _state_change(batch_core.retry_failed, batch_id, caller)
+    return _state_change(lambda bid, principal: batch_core.retry_failed(bid, principal=principal, mode=mode and mode.value),
+                         batch_id, caller)
 
 
 def _state_change(action, batch_id: str, caller: batch_core.Principal) -> dict:

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from batch_core.config import settings
 
-from batch_core.models import BatchState, DuplicatePolicy, MeetingIn, MeetingRow
+from batch_core.models import BatchMode, BatchState, DuplicatePolicy, MeetingIn, MeetingRow
 
 
 class ErrorBody(BaseModel):
@@ -27,6 +27,9 @@ class BatchSubmitRequest(BaseModel):
     meetings: list[MeetingInput] = Field(min_length=1, description="At most BATCH_MAX_MEETINGS (50).",
                                          json_schema_extra={"maxItems": 50})
     on_duplicate: DuplicatePolicy = DuplicatePolicy.SKIP
+    mode: BatchMode = Field(BatchMode.LIVE, description=(
+        "live: sent at once at the list price. economy: one provider batch (Anthropic Message Batches, "
+        "OpenAI Batch API) at half the price, results within 24 h; openai or anthropic only."))
 
     @field_validator("meetings", mode="before")
     @classmethod

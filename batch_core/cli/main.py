@@ -55,8 +55,15 @@ def _progress_line(batch: dict[str, Any]) -> str:
             f" · {batch['skipped']} skipped · {batch['processing']} processing")
 
 
-def follow(batch_id: str, quiet: bool = False, poll: float = 0.5) -> dict[str, Any]:
-    """Wait for a terminal state, drawing a progress bar on stderr unless quiet."""
+def _all_at_provider(batch: dict[str, Any]) -> bool:
+    """An economy batch whose every unfinished meeting waits in a provider batch."""
+    rows = [r for r in batch.get("results", []) if r["status"] in ("queued", "processing")]
+    return all(r["status"] == "processing" and r.get("stage") == "at_provider" for r in rows)
+
+
+def follow(batch_id: str, quiet: bool = False, poll: float = 0.5, until_sent: bool = False) -> dict[str, Any]:
+    """Wait for a terminal state (or, `until_sent`, for an economy batch to be at the provider),
+    drawing a progress bar on stderr unless quiet."""
     last = ""
     tty = sys.stderr.isatty()
     while True:
@@ -68,7 +75,7 @@ def follow(batch_id: str, quiet: bool = False, poll: float = 0.5) -> dict[str, A
             print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr,
                   flush=True)
             last = line
-        if batch["status"] != "processing":
+        if batch["status"] != "processing" or (until_sent and _all_at_provider(batch)):
             if not quiet and tty:
                 print(file=sys.stderr)
             return batch
@@ -108,6 +115,10 @@ def print_batch(batch: dict[str, Any]) -> None:
           f"{batch['completed']} completed, {batch['failed']} failed, {batch['skipped']} skipped, "
           f"{batch['canceled']} canceled, {batch['queued']} queued, "
           f"{batch['processing']} processing")
+    economy = batch.get("economy")
+    if economy:
+        saved = f"; saved ${economy['saving_usd']:.4f} against live prices" if economy.get("saving_usd") else ""
+        print(f"economy mode: {economy['text']}{saved}")
     usage = _usage_words(batch.get("usage"))
     if usage:
         print(usage)
@@ -146,9 +157,18 @@ def cmd_submit(args: argparse.Namespace) -> int:
         estimate = batch_core.estimate(meetings)
         print(json.dumps(estimate, indent=2) if args.json else describe_estimate(estimate))
         return EXIT_OK
-    result = batch_core.submit(meetings, on_duplicate=args.on_duplicate)
+    result = batch_core.submit(meetings, on_duplicate=args.on_duplicate, mode=args.mode)
     if not args.json:
-        print(f"Submitted {result['batch_id']}: {result['total']} meetings")
+        print(f"Submitted {result['batch_id']}: {result['total']} meetings ({result['mode']} mode)")
+    if result["mode"] == "economy" and not args.wait:
+        # Up to 24 h at the provider: stay until it has the requests, then leave it to whichever
+        # app process runs next (dashboard, API, `resume`), which polls the same provider batch.
+        batch = follow(result["batch_id"], quiet=True, until_sent=True)
+        print(json.dumps(batch, indent=2)) if args.json else print_batch(batch)
+        if batch["status"] == "processing":
+            _err("note: the requests are at the provider (results within 24 h). The dashboard, the API or "
+                 "`python -m batch_core resume --wait` collects them.")
+        return exit_code(batch)
     if not args.wait and settings().executor != "thread":
         if args.json:
             print(json.dumps(result, indent=2))
@@ -194,7 +214,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
-    batch = batch_core.retry_failed(args.batch_id)
+    batch = batch_core.retry_failed(args.batch_id, mode=args.mode)
     print(f"Re-queued {batch['requeued']} failed meetings of {args.batch_id}.")
     batch = follow(args.batch_id, quiet=not args.wait)
     finish_adopted(quiet=False)
@@ -235,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--on-duplicate", choices=[p.value for p in DuplicatePolicy],
                         default=DuplicatePolicy.SKIP.value)
     submit.add_argument("--wait", action="store_true", help="show progress until the batch ends")
+    submit.add_argument("--mode", choices=["live", "economy"], default="live",
+                        help="economy: one provider batch at half the price, results within 24 h "
+                             "(openai or anthropic)")
     submit.add_argument("--estimate", action="store_true",
                         help="print the calls, tokens and cost the batch would take; send nothing")
     submit.add_argument("--json", action="store_true", help="print the batch as JSON")
@@ -259,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     retry = sub.add_parser("retry", help="re-run the failed meetings of a batch")
     retry.add_argument("batch_id")
     retry.add_argument("--wait", action="store_true")
+    retry.add_argument("--mode", choices=["live", "economy"], default=None,
+                       help="send the failed meetings this way this time (e.g. live after an expiry)")
     retry.set_defaults(func=cmd_retry)
 
     resume = sub.add_parser("resume", help="finish batches left behind by a process that died")

@@ -15,11 +15,12 @@ from typing import Iterable
 
 from batch_core import store
 from batch_core.config import settings
-from batch_core.engine import recovery
+from batch_core.engine import economy, recovery
 from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
 from batch_core.engine.processing import warm_up
 from batch_core.engine.tracking import run_tracked, tracker
+from batch_core.models import BatchMode
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,14 @@ class Runner:
         threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()
 
     def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
-        """Queue (batch_id, index) tasks; each claims its meeting in Redis before running."""
+        """Queue (batch_id, index) tasks; each claims its meeting in Redis before running.
+        An economy batch gets its one thread instead (engine/economy/), which claims them all."""
+        indexes = list(indexes)
+        if store.batch_mode(batch_id) == BatchMode.ECONOMY.value:
+            with self._lock:
+                self._owned.add(batch_id)
+            economy.drive(batch_id)
+            return len(indexes)
         futures = []
         with self._lock:
             self._owned.add(batch_id)
@@ -162,6 +170,7 @@ class Runner:
     def shutdown(self, wait: bool = True, cancel_pending: bool = True) -> None:
         """Stop taking work. Canceled tasks stay queued in Redis, so a resume can pick them up."""
         self._stopping.set()
+        economy.stop_all(wait=wait)
         self._executor.shutdown(wait=wait, cancel_futures=cancel_pending)
 
 

@@ -28,7 +28,7 @@ def meeting_id_for(batch_id: str, index: int) -> str:
     return "meeting_" + hashlib.sha1(f"{batch_id}:{index}".encode("utf-8")).hexdigest()[:12]
 
 
-class _StageClock:
+class StageClock:
     """Writes the current stage to the row and keeps per-stage durations."""
 
     def __init__(self, batch_id: str, index: int) -> None:
@@ -72,7 +72,7 @@ def provider_attempts(record: MeetingRecord) -> int:
     return 0
 
 
-def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
+def remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
     """Replace policy: only after the new record is stored, drop older ones with its title or
     its content."""
     batch = call_with_retry(store.header, batch_id) or {}
@@ -89,8 +89,8 @@ def _remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
     return removed
 
 
-def _fail(batch_id: str, index: int, message: str, started: float,
-          clock: _StageClock, attempts: int, retries: list[dict] | None = None,
+def fail_row(batch_id: str, index: int, message: str, started: float,
+          clock: StageClock, attempts: int, retries: list[dict] | None = None,
           usage: dict[str, Any] | None = None) -> None:
     stage_ms = clock.finish()
     trail = clock.trail
@@ -114,7 +114,7 @@ def _fail_rest_of_batch(batch_id: str, message: str) -> None:
     call_with_retry(store.fail_queued, batch_id, {"error": message, "finished_at": store.utc_now()})
 
 
-class _Redacted:
+class RedactedInput:
     """Stores a sensitive meeting's redacted input over its sealed raw one, and keeps what an
     error message must not repeat (its speakers, to redact them out of the message)."""
 
@@ -200,15 +200,15 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
     if claimed is None:
         return None  # canceled, already done, or claimed by another worker
     started = time.monotonic()
-    clock = _StageClock(batch_id, index)
+    clock = StageClock(batch_id, index)
     meeting_id = meeting_id_for(batch_id, index)
-    redacted: _Redacted | None = None
+    redacted: RedactedInput | None = None
     meter = batch_meter(batch_id)
     try:
         queued = call_with_retry(store.get_item, batch_id, index)
         if queued is None:
             raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
-        redacted = _Redacted(batch_id, index, queued)
+        redacted = RedactedInput(batch_id, index, queued)
         record = run_pipeline(queued.meeting, meeting_id, batch_id, clock,
                               redaction=queued.redaction, on_redacted=redacted, meter=meter,
                               on_part=lambda part, total: _show_part(batch_id, index, part, total))
@@ -216,15 +216,15 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
                                            "content_digest": queued.content_digest or None})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
-        _remove_replaced(record, batch_id)
+        remove_replaced(record, batch_id)
     except ProviderAuthError as exc:
         gate.rejected(batch_id, str(exc))  # meetings not yet calling fail without a call
-        _fail(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())
+        fail_row(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())
         _fail_rest_of_batch(batch_id, str(exc))
         return MeetingState.FAILED
     except MeetingFailed as exc:
         message = redacted.clean(str(exc)) if redacted else str(exc)
-        _fail(batch_id, index, message, started, clock, exc.attempts, exc.retries, meter.as_dict())
+        fail_row(batch_id, index, message, started, clock, exc.attempts, exc.retries, meter.as_dict())
         return MeetingState.FAILED
     except StorageUnavailable:
         raise  # nothing can be written: the row stays processing for the recovery path
@@ -235,7 +235,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
             log.error("meeting %s of batch %s failed unexpectedly: %s", index, batch_id, message)
         else:
             log.exception("meeting %s of batch %s failed unexpectedly", index, batch_id)
-        _fail(batch_id, index, message, started, clock, 0, usage=meter.as_dict())
+        fail_row(batch_id, index, message, started, clock, 0, usage=meter.as_dict())
         return MeetingState.FAILED
     patch: dict[str, Any] = {
         "meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),

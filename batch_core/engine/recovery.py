@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from batch_core import store
 from batch_core.config import settings
+from batch_core.engine import economy
 from batch_core.engine.identity import owner_id
 from batch_core.engine.processing import meeting_id_for, provider_attempts
 from batch_core.engine.tracking import tracker
@@ -94,8 +95,8 @@ def reconcile_owned(runner: "Runner", owner: str) -> dict[str, list[int]]:
     """
     rescheduled: dict[str, list[int]] = {}
     for batch_id in sorted(runner.owned_batches()):
-        if tracker.is_lost(batch_id):
-            continue
+        if tracker.is_lost(batch_id) or economy.is_driving(batch_id):
+            continue  # an economy batch's rows wait at the provider with its own thread
         snap = store.snapshot(batch_id)
         if snap is None or snap[0].get("status") != "processing" or snap[0].get("owner") != owner:
             continue

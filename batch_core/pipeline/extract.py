@@ -113,9 +113,9 @@ def extract_insights(provider: Provider, request: ExtractionRequest, config: Set
         chunk = queue.popleft()
         number, total = len(parts) + 1, len(parts) + 1 + len(queue)
         on_part(number, total)
-        part_request = _part_request(request, chunk, number, total)
+        one_part = part_request(request, chunk, number, total)
         try:
-            answer = provider.extract(part_request, meter)
+            answer = provider.extract(one_part, meter)
         except ContextExceeded as exc:
             splits += 1
             result.attempts += exc.attempts
@@ -145,16 +145,16 @@ def extract_insights(provider: Provider, request: ExtractionRequest, config: Set
         parts.append(answer.insights)
     result.parts = len(parts)
     result.budget = budget
-    result.insights = merge_insights(parts, _summary(provider, request, parts, meter, result))
+    result.insights = merge_insights(parts, summary_of_parts(provider, request, parts, meter, result))
     return result
 
 
-def _part_request(request: ExtractionRequest, chunk: Chunk, number: int, total: int) -> ExtractionRequest:
+def part_request(request: ExtractionRequest, chunk: Chunk, number: int, total: int) -> ExtractionRequest:
     return dataclasses.replace(request, turns=chunk.turns, transcript=render_text(chunk.turns),
                                part=number, part_count=total)
 
 
-def _summary(provider: Provider, request: ExtractionRequest, parts: list[Insights], meter: UsageMeter,
+def summary_of_parts(provider: Provider, request: ExtractionRequest, parts: list[Insights], meter: UsageMeter,
              result: ExtractResult) -> str:
     if len(parts) == 1:
         return parts[0].summary

@@ -9,18 +9,20 @@
     meetings.py     processed meeting records and their indexes
     idempotency.py  HTTP API Idempotency-Key reservations
     usage.py        a batch's running token and cost totals
+    economy.py      an economy batch's ledger: provider batch ids, counts, per-meeting plans
     audit.py        the append-only access audit (a stream)
 
 Callers use `from batch_core import store` and `store.<function>`; everything public is
 re-exported here.
 """
 from batch_core.store.audit import append_audit, read_audit  # noqa: F401
+from batch_core.store.economy import *  # noqa: F401,F403
 from batch_core.store.batches import *  # noqa: F401,F403
 from batch_core.store.common import parse_time, storage, utc_now  # noqa: F401
 from batch_core.store.idempotency import *  # noqa: F401,F403
 from batch_core.store.keys import *  # noqa: F401,F403
 from batch_core.store.meetings import *  # noqa: F401,F403
 from batch_core.store.usage import add_usage, batch_tokens, usage_from_header  # noqa: F401
-from batch_core.store.transitions import (cancel_queued, claim, complete, fail,  # noqa: F401
+from batch_core.store.transitions import (cancel_queued, cancel_running, claim, complete, fail,  # noqa: F401
                                           fail_job, fail_queued, requeue, requeue_failed,
                                           settle_partial, update_running)

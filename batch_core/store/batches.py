@@ -48,7 +48,8 @@ def decode_item(raw: str) -> QueuedInput:
 
 @storage
 def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str,
-                 lease_until: float, rows: list[MeetingRow], items: dict[int, QueuedInput]) -> None:
+                 lease_until: float, rows: list[MeetingRow], items: dict[int, QueuedInput],
+                 mode: str = "live") -> None:
     """Store a new batch: header, one row per meeting, and the inputs still to be processed."""
     counts = {state: 0 for state in _COUNTERS}
     for row in rows:
@@ -58,7 +59,7 @@ def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str
         "batch_id": batch_id, "total": len(rows), "submitted_at": submitted_at,
         "status": "completed" if done else "processing", "on_duplicate": on_duplicate,
         "owner": owner, "lease_until": f"{lease_until:.3f}", **counts,
-        "sensitive": sum(row.tier is Tier.SENSITIVE for row in rows),
+        "sensitive": sum(row.tier is Tier.SENSITIVE for row in rows), "mode": mode,
     }
     if done:
         header["finished_at"] = submitted_at

@@ -18,6 +18,11 @@ def items_key(batch_id: str) -> str:
     return f"batch:{batch_id}:items"
 
 
+def economy_key(batch_id: str) -> str:
+    """hash: an economy batch's ledger (store/economy.py): ids and counts, never text."""
+    return f"batch:{batch_id}:economy"
+
+
 BATCHES_KEY = "batches"
 ACTIVE_BATCHES_KEY = "batches:active"  # zset: batch ids still processing (kept by the Lua scripts)
 AUDIT_KEY = "audit:access"  # stream: the access audit of sensitive meetings (store/audit.py)

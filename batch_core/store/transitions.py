@@ -84,3 +84,8 @@ def requeue_failed(batch_id: str, patch: dict[str, Any], owner: tuple[str, float
 def settle_partial(batch_id: str, patch: dict[str, Any], reason: str) -> list[int]:
     """Every queued row -> failed with `reason`; the batch ends partial (a storage loss)."""
     return _all("settle_partial", batch_id, patch, reason=reason)
+
+
+def cancel_running(batch_id: str, index: int, patch: dict[str, Any], owner: str) -> dict[str, Any] | None:
+    """processing -> canceled (economy: the provider canceled its requests); input dropped."""
+    return _one("cancel_running", batch_id, index, patch, owner=owner, drop_item=True)

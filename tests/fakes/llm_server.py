@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from tests.fakes.batch_api import FakeBatches
 from tests.fakes.llm_wire import (ANTHROPIC_MIN_CACHEABLE, anthropic_message, context_error, count_tokens,
                                   error_body, is_summary_request, openai_completion, prompt_tokens)
 
@@ -101,6 +102,11 @@ class FakeResponse:
     def slow(cls, delay: float) -> "FakeResponse":
         return cls(delay=delay, kind="slow")
 
+    @classmethod
+    def expired(cls) -> "FakeResponse":
+        """Inside a provider batch: the request never runs and expires (24 h passed)."""
+        return cls(kind="batch_expired")
+
 
 @dataclass
 class RecordedRequest:
@@ -159,8 +165,34 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output clean
         pass
 
+    def _batch_route(self, method: str, data: bytes) -> bool:
+        """The batch APIs' endpoints (tests/fakes/batch_api.py); False for any other path."""
+        fake: FakeLLMServer = self.server.owner
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        answer = fake.batches.route(method, self.path, headers, data)
+        if answer is None:
+            return False
+        if method == "POST" and "/files" not in self.path:
+            fake.record_upload(data)
+        status, content_type, payload = answer
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        return True
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self._batch_route("GET", b""):
+            self.send_response(404)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
     def do_POST(self) -> None:  # noqa: N802
-        raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8", "replace")
+        data = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self._batch_route("POST", data):
+            return
+        raw = data.decode("utf-8", "replace")
         try:
             body = json.loads(raw)
         except ValueError:
@@ -213,6 +245,8 @@ class FakeLLMServer:
         self._lock = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self.uploads: list[bytes] = []  # batch bodies and input files, as received
+        self.batches = FakeBatches(self)
 
     # lifecycle
     def start(self) -> "FakeLLMServer":
@@ -271,7 +305,12 @@ class FakeLLMServer:
     def all_request_text(self) -> str:
         """Every received body and header value, for 'this never left the process' assertions."""
         with self._lock:
-            return "\n".join(r.raw + "\n" + json.dumps(r.headers) for r in self.requests)
+            uploads = [u.decode("utf-8", "replace") for u in self.uploads]
+            return "\n".join([*(r.raw + "\n" + json.dumps(r.headers) for r in self.requests), *uploads])
+
+    def record_upload(self, data: bytes) -> None:
+        with self._lock:
+            self.uploads.append(data)
 
     def clear(self) -> None:
         with self._lock:

@@ -24,16 +24,20 @@ class AnthropicProvider(SdkProvider):
         self._client = anthropic.Anthropic(api_key=config.anthropic_api_key, base_url=config.anthropic_base_url,
                                            timeout=config.llm_timeout_seconds, max_retries=0)
 
-    def _send(self, call: Call) -> Any:
+    def params(self, call: Call) -> dict[str, Any]:
+        """The request body of one call (live, or the `params` of an economy batch request)."""
         tool = "record_" + call.schema_name
-        return self._client.messages.create(
-            model=self.model, max_tokens=call.max_tokens,
-            system=[{"type": "text", "text": call.system, "cache_control": {"type": "ephemeral"}}],
-            messages=[{"role": "user", "content": call.user}],
-            tools=[{"name": tool, "description": "Record what was extracted from the meeting.",
-                    "input_schema": call.schema}],
-            tool_choice={"type": "tool", "name": tool},
-        )
+        return {
+            "model": self.model, "max_tokens": call.max_tokens,
+            "system": [{"type": "text", "text": call.system, "cache_control": {"type": "ephemeral"}}],
+            "messages": [{"role": "user", "content": call.user}],
+            "tools": [{"name": tool, "description": "Record what was extracted from the meeting.",
+                       "input_schema": call.schema}],
+            "tool_choice": {"type": "tool", "name": tool},
+        }
+
+    def _send(self, call: Call) -> Any:
+        return self._client.messages.create(**self.params(call))
 
     def _read(self, message: Any) -> tuple[Any, bool]:
         truncated = getattr(message, "stop_reason", None) == "max_tokens"

@@ -25,15 +25,18 @@ class OpenAIProvider(SdkProvider):
         official = not config.openai_base_url or "api.openai.com" in config.openai_base_url
         self._limit_name = "max_completion_tokens" if official else "max_tokens"
 
-    def _send(self, call: Call) -> Any:
-        limit: dict[str, Any] = {self._limit_name: call.max_tokens}
-        return self._client.chat.completions.create(
-            model=self.model,
-            messages=[{"role": "system", "content": call.system}, {"role": "user", "content": call.user}],
-            response_format={"type": "json_schema", "json_schema": {
+    def params(self, call: Call) -> dict[str, Any]:
+        """The request body of one call (live, or one line of an economy batch's input file)."""
+        return {
+            "model": self.model,
+            "messages": [{"role": "system", "content": call.system}, {"role": "user", "content": call.user}],
+            "response_format": {"type": "json_schema", "json_schema": {
                 "name": call.schema_name, "strict": True, "schema": call.schema}},
-            temperature=0, **limit,
-        )
+            "temperature": 0, self._limit_name: call.max_tokens,
+        }
+
+    def _send(self, call: Call) -> Any:
+        return self._client.chat.completions.create(**self.params(call))
 
     def _read(self, response: Any) -> tuple[Any, bool]:
         if not getattr(response, "choices", None):

@@ -98,8 +98,25 @@ class SdkProvider:
     def output_tokens(self) -> int:
         return budget_for(self._config, self.model).output
 
+    def params(self, call: Call) -> dict[str, Any]:
+        raise NotImplementedError
+
     def _send(self, call: Call) -> Any:
         raise NotImplementedError
+
+    def extract_call(self, request: ExtractionRequest) -> Call:
+        return Call(SYSTEM_PROMPT, user_message(request), SCHEMA_NAME, insights_schema(), self.output_tokens)
+
+    def read_answer(self, answer: Any, meter: UsageMeter, price_factor: float = 1.0) -> tuple[Any, list[str]]:
+        """An answer that arrived another way (an economy batch's result): metered at
+        `price_factor` of the list price, read like a live one. Raises ProviderFault."""
+        usage = usage_of(answer)
+        cost = cost_usd(usage, self.model, self._config.llm_prices) * price_factor
+        meter.record(dataclasses.replace(usage, cost_usd=cost))
+        payload, truncated = self._read(answer)
+        if truncated:
+            raise ProviderFault("truncated", detail=f"max_tokens {self.output_tokens}")
+        return read_insights(payload)
 
     def _read(self, answer: Any) -> tuple[Any, bool]:
         raise NotImplementedError
@@ -123,7 +140,7 @@ class SdkProvider:
         return reader(payload)
 
     def extract(self, request: ExtractionRequest, meter: UsageMeter | None = None) -> Extraction:
-        call = Call(SYSTEM_PROMPT, user_message(request), SCHEMA_NAME, insights_schema(), self.output_tokens)
+        call = self.extract_call(request)
         (insights, coerced), log = self._retry.call(lambda: self._attempt(call, meter, read_insights))
         return Extraction(insights=insights, attempts=log.attempts, retries=log.waits, coerced=coerced)
 
