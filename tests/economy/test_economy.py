@@ -18,6 +18,7 @@ from tests.durability.meetings import meetings as durable_meetings
 from tests.durability.test_sensitive_at_rest import _meetings as planted_meetings
 from tests.durability.test_sensitive_at_rest import _secrets as planted_secrets
 from tests.fakes.llm_server import FakeResponse
+from tests.redis_scan import every_value
 from tests.waiting import wait_for
 
 PRICES = '{"fake-model": [3.0, 15.0]}'
@@ -105,6 +106,10 @@ def test_a_sensitive_economy_batch_sends_no_planted_value(economy_server):
     assert "<PERSON_" in sent  # the requests really carry the redacted transcripts
     leaked = [value for value in planted_secrets() if value in sent]
     assert not leaked, f"sent to the provider unredacted: {leaked[:5]}"
+    stored = every_value(_client())  # every key of every type, the economy ledger included
+    assert f"batch:{batch['batch_id']}:economy" in stored  # the ledger was scanned too
+    kept = [value for value in planted_secrets() if value in stored]
+    assert not kept, f"stored unredacted: {kept[:5]}"
 
 
 def test_a_long_meeting_becomes_one_request_per_part(economy_server, monkeypatch, make_meeting):
