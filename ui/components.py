@@ -3,6 +3,7 @@ batch_core call, badges, engine info."""
 from __future__ import annotations
 
 import inspect
+import time
 from functools import lru_cache
 from typing import Any, Callable, TypeVar
 
@@ -120,15 +121,25 @@ def outcome_markdown(batch: dict) -> str:
     return f":{OUTCOME_COLOURS.get(outcome, 'gray')}[**{words}**]"
 
 
+FLASH_SECONDS = 8.0
+
+
 def flash(message: str) -> None:
-    """Keep a message for the next page the user lands on."""
-    st.session_state[FLASH] = message
+    """Keep a message for the page the user lands on, for a few seconds: the page may rerun
+    itself at once (a batch that just ended refreshes the whole page), and the message must not
+    vanish with that rerun."""
+    st.session_state[FLASH] = (message, time.monotonic() + FLASH_SECONDS)
 
 
 def show_flash() -> None:
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    kept = st.session_state.get(FLASH)
+    if not kept:
+        return
+    message, until = kept
+    if time.monotonic() > until:
+        del st.session_state[FLASH]
+        return
+    st.success(message, icon=":material/check_circle:")
 
 
 def engine_summary(info: dict) -> list[tuple[str, str]]:
