@@ -125,3 +125,25 @@ def make_meeting():
         text = transcript if transcript is not None else f"{MEETING_TRANSCRIPT}\nAlice: That closes {title}."
         return {"title": title, "tier": tier, "transcript": text, **extra}
     return build
+
+
+def _items_answer(title: str) -> dict:
+    return {"summary": f"Summary of {title}.", "decisions": [
+        {"topic": "scope", "decision": f"Ship {title} small", "deciders": ["Maria"], "confidence": 0.9}],
+        "action_items": [
+            {"task": f"Send the {title} notes", "owner": "Jonas", "deadline": "Friday", "priority": "high"},
+            {"task": f"=HYPERLINK(\"x\") {title} budget", "owner": "Maria", "deadline": None, "priority": None}],
+        "key_topics": [], "open_questions": []}
+
+
+@pytest.fixture
+def board_meetings(llm_server, make_meeting):
+    """Three stored meetings (one sensitive), each with two action items and a decision; title -> id."""
+    from tests.fakes.llm_server import FakeResponse
+    llm_server.plan = lambda request: FakeResponse.ok(_items_answer(request.title)) if request.title else None
+    import batch_core
+    batch = batch_core.wait(batch_core.submit([
+        make_meeting("Roadmap", meeting_date="2026-11-02"), make_meeting("Budget", meeting_date="2026-11-20"),
+        make_meeting("HR case", tier="sensitive", meeting_date="2026-11-25")])["batch_id"], timeout=60)
+    assert batch["completed"] == 3, [r["error"] for r in batch["results"]]
+    return {r["title"]: r["meeting_id"] for r in batch["results"]}

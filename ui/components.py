@@ -26,6 +26,7 @@ PAGE_UPLOAD = "pages/1_Upload.py"
 PAGE_BATCHES = "pages/2_Batches.py"
 PAGE_MEETINGS = "pages/3_Meetings.py"
 PAGE_AUDIT = "pages/4_Audit.py"
+PAGE_ACTIONS = "pages/5_Actions.py"
 
 
 NAVIGATION = [
@@ -33,6 +34,7 @@ NAVIGATION = [
     (PAGE_UPLOAD, "Upload", ":material/upload_file:"),
     (PAGE_BATCHES, "Batches", ":material/monitoring:"),
     (PAGE_MEETINGS, "Meetings", ":material/description:"),
+    (PAGE_ACTIONS, "Action items", ":material/checklist:"),
 ]
 ADMIN_NAVIGATION = [(PAGE_AUDIT, "Access audit", ":material/policy:")]
 

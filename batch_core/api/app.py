@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import batch_core
 from batch_core.api import routes_batches as api_batches
 from batch_core.api import routes_meetings as api_meetings
+from batch_core.api import routes_board as api_board
 from batch_core.access import tokens
 from batch_core.access.hosts import is_loopback
 from batch_core.api.auth import AccessMiddleware, bearer_scheme
@@ -53,6 +54,7 @@ def create_app() -> FastAPI:
     app.include_router(api_batches.router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.access_router, dependencies=protected, responses=COMMON_ERRORS)
+    app.include_router(api_board.router, dependencies=protected, responses=COMMON_ERRORS)
     app.include_router(api_meetings.health_router)
     _add_error_handlers(app)
     # Starlette runs the last added middleware first: CORS answers preflights before the access

@@ -18,6 +18,16 @@ def items_key(batch_id: str) -> str:
     return f"batch:{batch_id}:items"
 
 
+def board_key(tier: str) -> str:
+    """hash: meeting_id -> the meeting's action items and decisions (store/board.py)."""
+    return f"board:{tier}"
+
+
+def board_state_key(tier: str) -> str:
+    """hash: "<meeting_id>:<n>" -> who marked action item n done, and when."""
+    return f"board:{tier}:done"
+
+
 def economy_key(batch_id: str) -> str:
     """hash: an economy batch's ledger (store/economy.py): ids and counts, never text."""
     return f"batch:{batch_id}:economy"

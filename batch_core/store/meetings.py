@@ -8,7 +8,8 @@ from typing import Any, Callable, Iterable
 from batch_core.models import MeetingRecord, Tier
 from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
-from batch_core.store.keys import (content_key, meeting_key, meeting_tier_key, meetings_key,
+from batch_core.store.board import board_entry
+from batch_core.store.keys import (board_key, board_state_key, content_key, meeting_key, meeting_tier_key, meetings_key,
                                    title_digest, title_key)
 
 
@@ -28,6 +29,7 @@ def save_record(record: MeetingRecord) -> None:
     if record.content_digest:
         pipe.sadd(content_key(tier, record.content_digest), record.meeting_id)
     pipe.set(meeting_tier_key(record.meeting_id), tier)
+    pipe.hset(board_key(tier), record.meeting_id, board_entry(record.model_dump(mode="json")))
     pipe.execute()
 
 
@@ -47,6 +49,7 @@ def delete_record(meeting_id: str) -> bool:
     if record is None:
         return False
     tier = record["tier"]
+    done_marks = [f for f in get_client().hkeys(board_state_key(tier)) if f.startswith(meeting_id + ":")]
     pipe = get_client().pipeline(transaction=True)
     pipe.delete(meeting_key(tier, meeting_id))
     pipe.zrem(meetings_key(tier), meeting_id)
@@ -54,6 +57,9 @@ def delete_record(meeting_id: str) -> bool:
     if record.get("content_digest"):
         pipe.srem(content_key(tier, record["content_digest"]), meeting_id)
     pipe.delete(meeting_tier_key(meeting_id))
+    pipe.hdel(board_key(tier), meeting_id)
+    if done_marks:
+        pipe.hdel(board_state_key(tier), *done_marks)
     pipe.execute()
     return True
 

@@ -1,6 +1,7 @@
 """Choose the insight provider named by settings().llm_provider."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from batch_core.config import Settings, settings
@@ -12,9 +13,16 @@ PROVIDERS = ("local", "openai", "anthropic")
 __all__ = ["Extraction", "ExtractionRequest", "Provider", "PROVIDERS", "get_provider"]
 
 
+_first_use = threading.Lock()
+
+
 def get_provider(config: Settings | None = None) -> Provider:
-    """One provider (and SDK client with its connection pool) per settings, shared by all threads."""
-    return _provider_for(config or settings())
+    """One provider (and SDK client with its connection pool) per settings, shared by all threads.
+    The first call imports the SDK: one thread does it while the others wait here, instead of
+    several threads importing openai/httpx at once (which can hand one of them a half-imported
+    module)."""
+    with _first_use:
+        return _provider_for(config or settings())
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,16 @@ from batch_core.pipeline.faults import ProviderFault
 from batch_core.pipeline.providers.sdk import Call, SdkProvider
 
 
+def settled_httpx() -> None:
+    """Wait for any import of the legacy `httpx` package another thread has started (Presidio's
+    dependencies import it too): the SDK looks it up in sys.modules when a client is built, and a
+    half-imported module there fails the client with "partially initialized module 'httpx'"."""
+    try:
+        import httpx  # noqa: F401  # an import in progress elsewhere completes before this returns
+    except ImportError:
+        pass
+
+
 class OpenAIProvider(SdkProvider):
     name = "openai"
     api_error = openai.APIError
@@ -18,6 +28,7 @@ class OpenAIProvider(SdkProvider):
         super().__init__(config, config.openai_api_key)
         self.endpoint = config.openai_base_url or ""
         # tenacity owns retries: the SDK's own would multiply every attempt.
+        settled_httpx()
         self._client = openai.OpenAI(api_key=config.openai_api_key, base_url=config.openai_base_url,
                                      timeout=config.llm_timeout_seconds, max_retries=0)
         # api.openai.com's newer models refuse `max_tokens`; self-hosted servers (vLLM, Ollama,

@@ -11,6 +11,7 @@ from openai.types.chat import ChatCompletion
 
 from batch_core.config import Settings
 from batch_core.pipeline.providers.batches.base import BatchRequest, BatchStatus, ItemResult
+from batch_core.pipeline.providers.openai_provider import settled_httpx
 from batch_core.pipeline.providers.sdk import sdk_fault
 
 T = TypeVar("T")
@@ -27,6 +28,7 @@ class OpenAIBatches:
     max_bytes = 200 * 1024 * 1024  # 200 MB per input file
 
     def __init__(self, config: Settings) -> None:
+        settled_httpx()
         self._client = openai.OpenAI(api_key=config.openai_api_key, base_url=config.openai_base_url,
                                      timeout=config.llm_timeout_seconds, max_retries=0)
 
