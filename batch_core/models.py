@@ -70,6 +70,7 @@ TRANSITIONS: dict[str, tuple[frozenset[MeetingState], MeetingState, BatchEffect]
     "cancel_queued": (frozenset({MeetingState.QUEUED}), MeetingState.CANCELED, BatchEffect.CANCEL),
     "fail_queued": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.NONE),
     "requeue_failed": (frozenset({MeetingState.FAILED}), MeetingState.QUEUED, BatchEffect.RETRY),
+    "requeue_canceled": (frozenset({MeetingState.CANCELED}), MeetingState.QUEUED, BatchEffect.RETRY),
     "settle_partial": (frozenset({MeetingState.QUEUED}), MeetingState.FAILED, BatchEffect.PARTIAL),
     # economy: the provider canceled the meeting's requests (a cancel sent on our side)
     "cancel_running": (frozenset({MeetingState.PROCESSING}), MeetingState.CANCELED, BatchEffect.NONE),
@@ -160,6 +161,7 @@ class QueuedInput(BaseModel):
     title_digest: str  # duplicate detection (keyed for the sensitive tier: store/keys.py)
     content_digest: str = ""  # the same, for what was said (store/keys.content_digest)
     redaction: RedactionNote | None = None
+    replaces: list[str] = Field(default_factory=list)  # reprocess: stored meetings this one replaces
 
 
 class Turn(BaseModel):

@@ -24,12 +24,13 @@ from batch_core.models import BatchMode, BatchState, MeetingIn, Tier, batch_outc
 from batch_core.store import normalise_title
 from batch_core.errors import BatchError
 from batch_core.pipeline.providers.batches.base import BATCH_PRICE_FACTOR
-from batch_core.library import batch_minutes
+from batch_core.library import batch_minutes, get_meeting
 from batch_core.engine.planning import plan_batch
-from batch_core.validation import check_batch_id, check_count, economy_refusal, parse_meeting, parse_mode, parse_policy
+from batch_core.validation import (check_batch_id, check_count, economy_refusal, parse_batch_name, parse_meeting,
+                                   parse_mode, parse_policy)
 from batch_core.engine.processing import compact_after_sensitive, meeting_id_for
 
-_BATCH_FIELDS = ("batch_id", "total", "completed", "failed", "skipped", "canceled", "queued",
+_BATCH_FIELDS = ("batch_id", "name", "total", "completed", "failed", "skipped", "canceled", "queued",
                  "processing", "status", "submitted_at", "finished_at", "on_duplicate", "owner",
                  "resumed_by", "resumed_at", "resumed_from", "partial_reason")
 
@@ -49,6 +50,15 @@ def _shown_labels(meeting: MeetingIn) -> tuple[str, str | None]:
     return redact_labels(meeting.title, meeting.source_name, meeting.transcript)
 
 
+def _shown_name(name: str | None, meetings: list[MeetingIn]) -> str | None:
+    """A batch holding sensitive meetings gets its name redacted like their titles."""
+    sensitive = [m for m in meetings if m.tier is Tier.SENSITIVE]
+    if not name or not sensitive:
+        return name
+    from batch_core.pipeline.pii.redactor import redact_labels  # word lists load on first use
+    return redact_labels(name, None, "\n".join(m.transcript for m in sensitive))[0]
+
+
 def _new_batch_id() -> str:
     return f"batch_{uuid.uuid4().hex[:8]}"
 
@@ -62,7 +72,8 @@ def _parse_for(meetings: Sequence[dict[str, Any] | MeetingIn], who: Principal) -
 
 
 def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "skip",
-           principal: Principal | None = None, mode: str = "live") -> dict[str, Any]:
+           principal: Principal | None = None, mode: str = "live", name: str | None = None,
+           replaces: Sequence[Sequence[str]] | None = None) -> dict[str, Any]:
     """Validate and store a batch, schedule its meetings, and return at once. `mode="economy"`
     sends them as one provider batch (half price, results within 24 h; openai or anthropic)."""
     who = acting(principal)
@@ -82,10 +93,12 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
         content=lambda m: contents[id(m)],
         stored_content_ids=lambda m: store.ids_with_content_digest(m.tier.value, contents[id(m)]),
     )
+    for index, item in plan.items.items():  # reprocess: what each new meeting replaces once stored
+        item.replaces = list(replaces[index]) if replaces and index < len(replaces) else []
     submitted_at = store.utc_now()
     owner, lease_until = dispatch.batch_owner()
     store.create_batch(batch_id, submitted_at, policy.value, owner, lease_until, plan.rows,
-                       plan.items, mode=batch_mode.value)
+                       plan.items, mode=batch_mode.value, name=_shown_name(parse_batch_name(name), parsed))
     sensitive = sum(m.tier is Tier.SENSITIVE for m in parsed)
     if sensitive:
         audit.record(who, "submit", batch_id=batch_id, detail=f"{sensitive} sensitive meeting(s)")
@@ -93,7 +106,7 @@ def submit(meetings: Sequence[dict[str, Any] | MeetingIn], on_duplicate: str = "
         dispatch.schedule(batch_id, sorted(plan.items))
     status = BatchState.PROCESSING if plan.items else BatchState.COMPLETED
     return {"batch_id": batch_id, "total": len(plan.rows), "status": status.value,
-            "submitted_at": submitted_at, "mode": batch_mode.value}
+            "submitted_at": submitted_at, "mode": batch_mode.value, "name": (store.header(batch_id) or {}).get("name")}
 
 
 def language_name(code: str | None) -> str:
@@ -205,6 +218,43 @@ def retry_failed(batch_id: str, principal: Principal | None = None, mode: str | 
         audit.record(who, "reprocess", batch_id=batch_id, detail=f"{len(changed)} failed meeting(s) queued again")
     dispatch.schedule(batch_id, changed)
     return {**(get(batch_id, who) or {}), "requeued": len(changed)}
+
+
+def requeue_canceled(batch_id: str, principal: Principal | None = None) -> dict[str, Any]:
+    """Queue the canceled meetings of the batch again and run them in this process."""
+    who = acting(principal)
+    header = _existing(batch_id, who)
+    changed = store.requeue_canceled(
+        batch_id, {"error": None, "finished_at": None, "stage": None, "duration_ms": None},
+        dispatch.batch_owner())
+    if not changed:
+        raise BatchError(f"Batch {batch_id} has no canceled meetings to queue again.")
+    store.forget_plans(batch_id, changed)
+    if int(header.get("sensitive") or 0):
+        audit.record(who, "reprocess", batch_id=batch_id, detail=f"{len(changed)} canceled meeting(s) queued again")
+    dispatch.schedule(batch_id, changed)
+    return {**(get(batch_id, who) or {}), "requeued": len(changed)}
+
+
+def reprocess_meetings(meeting_ids: Sequence[str], principal: Principal | None = None,
+                       mode: str = "live") -> dict[str, Any]:
+    """Run stored meetings again (the configured provider, as engine_info() names it) as a new
+    batch; each new record replaces its old one once it is stored (until then the old one stays).
+    A sensitive meeting is run from its stored, redacted transcript."""
+    who = acting(principal)
+    found = {m: get_meeting(m, who) for m in dict.fromkeys(meeting_ids)}
+    missing = [m for m, r in found.items() if r is None]
+    if missing or not found:
+        raise BatchError(f"No stored meeting {missing[0]!r}." if missing else "No meeting to reprocess.")
+    records = [r for r in found.values() if r is not None]
+    meetings = [{"title": r["title"], "tier": r["tier"], "transcript": r["transcript"],
+                 "meeting_date": r.get("meeting_date"), "source_name": r.get("source_name")} for r in records]
+    result = submit(meetings, on_duplicate="allow_duplicates", principal=who, mode=mode,
+                    name=f"Reprocess of {len(meetings)} meeting{'s' if len(meetings) != 1 else ''}",
+                    replaces=[[r["meeting_id"]] for r in records])
+    if any(r["tier"] == Tier.SENSITIVE.value for r in records):
+        audit.record(who, "reprocess", batch_id=result["batch_id"], detail=f"{len(records)} stored meeting(s)")
+    return result
 
 
 def batch_minutes_zip(batch_id: str, principal: Principal | None = None) -> bytes | None:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from batch_core.errors import BatchError
 from batch_core.config import Settings, settings
-from batch_core.models import BatchMode, DuplicatePolicy, MeetingIn, Tier
+from batch_core.models import BatchMode, DuplicatePolicy, MeetingIn, Tier, strip_controls
 
 _TIERS = ", ".join(repr(t.value) for t in Tier)
 _POLICIES = ", ".join(repr(p.value) for p in DuplicatePolicy)
@@ -37,6 +37,21 @@ def parse_mode(value: Any) -> BatchMode:
         if refusal:
             raise BatchError(refusal)
     return mode
+
+
+MAX_BATCH_NAME_CHARS = 120
+
+
+def parse_batch_name(value: Any) -> str | None:
+    """An optional name shown with the batch everywhere: control characters out, spaces folded."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise BatchError("name must be text.")
+    name = " ".join(strip_controls(value, keep_lines=True).split())
+    if len(name) > MAX_BATCH_NAME_CHARS:
+        raise BatchError(f"name is {len(name)} characters long; at most {MAX_BATCH_NAME_CHARS} are allowed.")
+    return name or None
 
 
 ECONOMY_PROVIDERS = ("openai", "anthropic")

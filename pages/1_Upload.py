@@ -60,7 +60,10 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str], mod
     batch_ids: list[str] = []
     for chunk in chunks:
         try:
-            result = core.submit(chunk, on_duplicate=policy, principal=principal(), mode=mode)
+            name = st.session_state.get("upload_name") or None
+            if name and len(chunks) > 1:
+                name = f"{name} ({len(batch_ids) + 1}/{len(chunks)})"
+            result = core.submit(chunk, on_duplicate=policy, principal=principal(), mode=mode, name=name)
         except core.BatchError as exc:
             already = f" Already submitted: {', '.join(batch_ids)}." if batch_ids else ""
             st.error(f"The batch was not accepted: {escape_markdown(exc)}.{already}", icon=":material/block:")
@@ -183,6 +186,8 @@ if st.session_state[estimate_key]:
     if mode == BatchMode.ECONOMY.value:
         st.caption(":material/savings: " + escape_markdown(economy_words(cost, engine["economy_price_factor"])))
 
+st.text_input("Batch name (optional, shown with the batch everywhere)", key="upload_name", max_chars=120,
+              placeholder="e.g. Sales team archive 2025")
 if st.button(f"Process All ({count})", type="primary", disabled=count == 0, key="process_all"):
     if count > cfg.max_meetings:
         st.session_state[SPLIT_OFFER] = count

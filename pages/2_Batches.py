@@ -51,7 +51,8 @@ if st.session_state.get(PICKER) not in by_id:
 def picker_label(batch_id: str) -> str:
     """Only fields that never change: the browser may keep showing a selected option's old text."""
     batch = by_id[batch_id]
-    return (f"{batch_id} · {batch.get('total', 0)} meetings · submitted "
+    name = f"{batch['name']} · " if batch.get("name") else ""
+    return (f"{name}{batch_id} · {batch.get('total', 0)} meetings · submitted "
             f"{fmt_time(batch.get('submitted_at'))}")
 
 
@@ -74,6 +75,8 @@ was_active = status_value(batch.get("status")) == BatchState.PROCESSING.value
 def show_header(batch: dict, counts: dict, rows: list) -> None:
     total = int(batch.get("total") or len(rows))
     finished = sum(counts[s.value] for s in MeetingState if s.terminal)
+    if batch.get("name"):
+        st.subheader(escape_markdown(batch["name"]))
     st.markdown(f"{outcome_markdown(batch)} &nbsp; submitted {fmt_time(batch.get('submitted_at'))}"
                 f" · duplicates: **{status_value(batch.get('on_duplicate')) or '?'}**"
                 + (f" · finished {fmt_time(batch.get('finished_at'))}" if batch.get("finished_at") else ""))
@@ -114,7 +117,9 @@ def may_change(batch: dict) -> bool:
 
 def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: bool) -> None:
     allowed = may_change(batch)
-    actions = st.columns(5)
+    engine = core.engine_info()
+    runs_with = f"{engine['provider']} / {engine['model']}"
+    actions = st.columns(6)
     if actions[0].button("Cancel", key="cancel_batch", icon=":material/stop_circle:",
                          disabled=not active or not allowed, width="stretch",
                          help="Queued meetings are canceled; the ones already running finish." if allowed
@@ -128,13 +133,26 @@ def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: boo
                   "meetings already running will finish.")
             st.rerun()
     if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
-                         disabled=counts["failed"] == 0 or not allowed, width="stretch"):
+                         disabled=counts["failed"] == 0 or not allowed, width="stretch",
+                         help=f"They run again with {runs_with} (the provider configured now)."):
         try:
             result = guarded(core.retry_failed, chosen)
         except core.BatchError as exc:
             st.error(f"Retry was refused: {escape_markdown(exc)}", icon=":material/block:")
         else:
-            flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again.")
+            flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again; they run with "
+                  f"{runs_with}.")
+            st.rerun()
+    if actions[5].button(f"Re-queue canceled ({counts['canceled']})", key="requeue_canceled", icon=":material/redo:",
+                         disabled=counts["canceled"] == 0 or not allowed, width="stretch",
+                         help=f"They run with {runs_with}."):
+        try:
+            result = guarded(core.requeue_canceled, chosen)
+        except core.BatchError as exc:
+            st.error(f"Re-queue was refused: {escape_markdown(exc)}", icon=":material/block:")
+        else:
+            flash(f"Batch {chosen}: {result.get('requeued', 0)} canceled meetings queued again; they run with "
+                  f"{runs_with}.")
             st.rerun()
     actions[2].download_button(
         "Results (JSON)", data=lambda who=principal(): batch_json(

@@ -6,7 +6,7 @@ import streamlit as st
 import batch_core as core
 from batch_core.models import Tier
 from ui.charts import sentiment_chart, topics_chart
-from ui.components import SELECTED_MEETING, flash, guarded, linked_id, page_setup, principal, show_flash
+from ui.components import PAGE_BATCHES, SELECTED_BATCH, SELECTED_MEETING, flash, guarded, linked_id, page_setup, principal, show_flash
 from ui.format import (code_span, escape_markdown, fmt_ago, fmt_clock, fmt_time, highlight_placeholders,
                        status_value)
 from ui.tables import (
@@ -21,6 +21,23 @@ PICKER = "meeting_picker"
 def remember_choice() -> None:
     st.session_state[SELECTED_MEETING] = st.session_state[PICKER]
     st.query_params["meeting"] = st.session_state[PICKER]
+
+
+def offer_reprocess(record: dict) -> None:
+    """Run the meeting again, with the provider named before the click."""
+    meeting_id = record["meeting_id"]
+    if principal().may_process(record.get("tier", "sensitive")):
+        engine = core.engine_info()
+        with st.expander("Reprocess this meeting", icon=":material/replay:"):
+            st.caption(f"Runs it again with **{escape_markdown(engine['provider'])} / "
+                       f"{escape_markdown(engine['model'])}** (the provider configured now; this record was made "
+                       f"with {escape_markdown(record.get('provider'))} / {escape_markdown(record.get('model'))}). "
+                       "The new result replaces this one once it is stored.")
+            if st.button("Reprocess", key="reprocess_meeting", icon=":material/replay:"):
+                result = guarded(core.reprocess_meetings, [meeting_id])
+                st.session_state[SELECTED_BATCH] = result["batch_id"]
+                flash(f"Reprocessing as batch {result['batch_id']} with {engine['provider']} / {engine['model']}.")
+                st.switch_page(PAGE_BATCHES)
 
 
 def show_meeting(record: dict) -> None:
@@ -119,6 +136,7 @@ def show_meeting(record: dict) -> None:
     with tabs[3]:
         st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
 
+    offer_reprocess(record)
     if not principal().is_admin:
         return
     with st.expander("Delete this meeting", icon=":material/delete:"):

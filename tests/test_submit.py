@@ -29,7 +29,7 @@ def meeting(title="Launch review", tier="ordinary", transcript=_DEFAULT, **extra
 
 def test_submit_returns_at_once_with_the_contract_shape():
     result = batch_core.submit([meeting()])
-    assert set(result) == {"batch_id", "total", "status", "submitted_at", "mode"}
+    assert set(result) == {"batch_id", "total", "status", "submitted_at", "mode", "name"}
     assert re.fullmatch(r"batch_[0-9a-f]{8}", result["batch_id"])
     assert result["total"] == 1
     assert result["status"] == "processing"

@@ -50,8 +50,8 @@ def submit_batch(body: BatchSubmitRequest, response: Response, caller: Caller,
     meetings = [m.model_dump(mode="json") for m in body.meetings]
     policy, mode = body.on_duplicate.value, body.mode.value
     answer, replayed = api_idempotency.run_once(
-        idempotency_key, api_idempotency.fingerprint("json", caller.name, meetings, policy, mode),
-        lambda: batch_core.submit(meetings, on_duplicate=policy, principal=caller, mode=mode),
+        idempotency_key, api_idempotency.fingerprint("json", caller.name, meetings, policy, mode, body.name),
+        lambda: batch_core.submit(meetings, on_duplicate=policy, principal=caller, mode=mode, name=body.name),
     )
     _replay_header(response, replayed)
     return answer
@@ -74,6 +74,7 @@ def upload_batch(
     tier: Annotated[Tier, Form()],
     on_duplicate: Annotated[DuplicatePolicy, Form()] = DuplicatePolicy.SKIP,
     mode: Annotated[BatchMode, Form(description="live or economy (see the JSON submit)")] = BatchMode.LIVE,
+    name: Annotated[str | None, Form(max_length=120, description="Optional batch name")] = None,
     titles: Annotated[list[str] | None, Form(description="One per file, in order; empty keeps "
                                                          "the parsed title.")] = None,
     idempotency_key: IdempotencyKey = None,
@@ -83,7 +84,7 @@ def upload_batch(
     read = api_upload.read_uploads(files)
     key_print = api_idempotency.fingerprint(
         "upload", caller.name, api_upload.fingerprint_parts(read.contents), read.errors,
-        tier.value, on_duplicate.value, sorted(title_map.items()), mode.value,
+        tier.value, on_duplicate.value, sorted(title_map.items()), mode.value, name,
     )
 
     def parse_and_submit() -> dict:
@@ -91,7 +92,8 @@ def upload_batch(
         if not prepared.meetings:
             raise _NothingUsable(prepared.errors)
         submitted = batch_core.submit([m.model_dump(mode="json") for m in prepared.meetings],
-                                      on_duplicate=on_duplicate.value, principal=caller, mode=mode.value)
+                                      on_duplicate=on_duplicate.value, principal=caller, mode=mode.value,
+                                      name=name)
         return {**submitted, "files": prepared.files, "errors": prepared.errors,
                 "ignored": prepared.ignored}
 
@@ -156,6 +158,13 @@ def retry_batch(batch_id: BatchId, caller: Caller,
     _existing(batch_id, caller)
     return _state_change(lambda bid, principal: batch_core.retry_failed(bid, principal=principal, mode=mode and mode.value),
                          batch_id, caller)
+
+
+@router.post("/{batch_id}/requeue-canceled", response_model=BatchSummary, responses=STATE_CONFLICT,
+             summary="Queue the canceled meetings of a batch again")
+def requeue_canceled(batch_id: BatchId, caller: Caller) -> dict:
+    _existing(batch_id, caller)
+    return _state_change(batch_core.requeue_canceled, batch_id, caller)
 
 
 def _state_change(action, batch_id: str, caller: batch_core.Principal) -> dict:

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 import batch_core
 from batch_core.api.auth import principal
 from batch_core.validation import MEETING_ID
-from batch_core.api.schemas import ErrorBody, HealthReport, ProcessRequest, SubmitResponse
+from batch_core.api.schemas import ErrorBody, HealthReport, ProcessRequest, ReprocessRequest, SubmitResponse
 from batch_core.config import settings
 from batch_core.models import MeetingRecord, MeetingState
 
@@ -21,6 +21,12 @@ health_router = APIRouter(tags=["health"])
 
 # Polling the batch hash is cheap (one MULTI); a short interval keeps the added latency small.
 _WAIT_POLL_SECONDS = 0.05
+
+
+@router.post("/reprocess", status_code=202, response_model=SubmitResponse, responses={400: {"model": ErrorBody}},
+             summary="Run stored meetings again as a new batch; each new result replaces its old one")
+def reprocess(body: ReprocessRequest, caller: Caller) -> dict:
+    return batch_core.reprocess_meetings(body.meeting_ids, principal=caller, mode=body.mode.value)
 
 
 @router.post("/process", response_model=MeetingRecord, responses={

@@ -30,6 +30,7 @@ class BatchSubmitRequest(BaseModel):
     mode: BatchMode = Field(BatchMode.LIVE, description=(
         "live: sent at once at the list price. economy: one provider batch (Anthropic Message Batches, "
         "OpenAI Batch API) at half the price, results within 24 h; openai or anthropic only."))
+    name: str | None = Field(None, max_length=120, description="Optional; shown with the batch everywhere.")
 
     @field_validator("meetings", mode="before")
     @classmethod
@@ -40,6 +41,11 @@ class BatchSubmitRequest(BaseModel):
             raise ValueError(f"A batch can hold at most {limit} meetings (BATCH_MAX_MEETINGS); "
                              f"got {len(value)}. Split it into smaller batches.")
         return value
+
+
+class ReprocessRequest(BaseModel):
+    meeting_ids: list[str] = Field(min_length=1, max_length=50, description="Stored meetings to run again.")
+    mode: BatchMode = BatchMode.LIVE
 
 
 class ProcessRequest(MeetingInput):

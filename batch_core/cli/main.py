@@ -111,6 +111,8 @@ def _usage_words(usage: dict[str, Any] | None) -> str:
 
 
 def print_batch(batch: dict[str, Any]) -> None:
+    if batch.get("name"):
+        print(batch["name"])
     print(f"{batch['batch_id']}  {batch.get('outcome_text') or batch['status']}  total {batch['total']}: "
           f"{batch['completed']} completed, {batch['failed']} failed, {batch['skipped']} skipped, "
           f"{batch['canceled']} canceled, {batch['queued']} queued, "
@@ -157,7 +159,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         estimate = batch_core.estimate(meetings)
         print(json.dumps(estimate, indent=2) if args.json else describe_estimate(estimate))
         return EXIT_OK
-    result = batch_core.submit(meetings, on_duplicate=args.on_duplicate, mode=args.mode)
+    result = batch_core.submit(meetings, on_duplicate=args.on_duplicate, mode=args.mode, name=args.name)
     if not args.json:
         print(f"Submitted {result['batch_id']}: {result['total']} meetings ({result['mode']} mode)")
     if result["mode"] == "economy" and not args.wait:
@@ -222,6 +224,26 @@ def cmd_retry(args: argparse.Namespace) -> int:
     return exit_code(batch)
 
 
+def cmd_requeue(args: argparse.Namespace) -> int:
+    batch = batch_core.requeue_canceled(args.batch_id)
+    print(f"Queued {batch['requeued']} canceled meetings of {args.batch_id} again "
+          f"({settings().llm_provider} / {settings().model_name}).")
+    batch = follow(args.batch_id, quiet=not args.wait)
+    finish_adopted(quiet=False)
+    print_batch(batch)
+    return exit_code(batch)
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    result = batch_core.reprocess_meetings(args.meeting_ids, mode=args.mode)
+    print(f"Reprocessing {result['total']} meeting(s) as {result['batch_id']} "
+          f"({settings().llm_provider} / {settings().model_name}).")
+    batch = follow(result["batch_id"], quiet=not args.wait)
+    finish_adopted(quiet=False)
+    print_batch(batch)
+    return exit_code(batch)
+
+
 def cmd_resume(args: argparse.Namespace) -> int:
     """Adopt now every batch whose owner stopped renewing its lease, and run what is left."""
     current = runner.get_runner()
@@ -255,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--on-duplicate", choices=[p.value for p in DuplicatePolicy],
                         default=DuplicatePolicy.SKIP.value)
     submit.add_argument("--wait", action="store_true", help="show progress until the batch ends")
+    submit.add_argument("--name", help="a name shown with the batch everywhere")
     submit.add_argument("--mode", choices=["live", "economy"], default="live",
                         help="economy: one provider batch at half the price, results within 24 h "
                              "(openai or anthropic)")
@@ -286,6 +309,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="send the failed meetings this way this time (e.g. live after an expiry)")
     retry.set_defaults(func=cmd_retry)
 
+    requeue = sub.add_parser("requeue", help="queue the canceled meetings of a batch again")
+    requeue.add_argument("batch_id")
+    requeue.add_argument("--wait", action="store_true")
+    requeue.set_defaults(func=cmd_requeue)
+
+    reprocess = sub.add_parser("reprocess", help="run stored meetings again (each new result replaces the old)")
+    reprocess.add_argument("meeting_ids", nargs="+", metavar="MEETING_ID")
+    reprocess.add_argument("--mode", choices=["live", "economy"], default="live")
+    reprocess.add_argument("--wait", action="store_true")
+    reprocess.set_defaults(func=cmd_reprocess)
+
     resume = sub.add_parser("resume", help="finish batches left behind by a process that died")
     resume.add_argument("--wait", action="store_true", help="show progress until they end")
     resume.set_defaults(func=cmd_resume)
@@ -305,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Only commands that stay around to run meetings take over batches of dead processes.
-    runner.auto_resume = args.command in ("submit", "retry", "resume")
+    runner.auto_resume = args.command in ("submit", "retry", "resume", "requeue", "reprocess")
     if runner.auto_resume and not getattr(args, "estimate", False):
         # SDK, language model and lexicons load while the files are read, not after the submit.
         threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()

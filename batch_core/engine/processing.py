@@ -72,13 +72,13 @@ def provider_attempts(record: MeetingRecord) -> int:
     return 0
 
 
-def remove_replaced(record: MeetingRecord, batch_id: str) -> list[str]:
+def remove_replaced(record: MeetingRecord, batch_id: str, replaces: list[str] | None = None) -> list[str]:
     """Replace policy: only after the new record is stored, drop older ones with its title or
-    its content."""
+    its content, and the ones a reprocess named (`replaces`)."""
+    removed = [old for old in replaces or [] if old != record.meeting_id and call_with_retry(store.delete_record, old)]
     batch = call_with_retry(store.header, batch_id) or {}
     if batch.get("on_duplicate") != DuplicatePolicy.REPLACE.value:
-        return []
-    removed = []
+        return removed
     digest = record.title_digest or store.title_digest(record.tier.value, record.title)
     older = call_with_retry(store.ids_with_title_digest, record.tier.value, digest)
     if record.content_digest:
@@ -122,8 +122,7 @@ class RedactedInput:
         self.batch_id, self.index, self.queued = batch_id, index, queued
 
     def __call__(self, meeting: MeetingIn, note: RedactionNote) -> None:
-        redacted = QueuedInput(meeting=meeting, title_digest=self.queued.title_digest,
-                               redaction=note)
+        redacted = self.queued.model_copy(update={"meeting": meeting, "redaction": note})
         call_with_retry(store.replace_item, self.batch_id, self.index, redacted)
         call_with_retry(store.update_running, self.batch_id, self.index,
                         {"title": meeting.title, "source_name": meeting.source_name}, owner_id())
@@ -216,7 +215,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
                                            "content_digest": queued.content_digest or None})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
-        remove_replaced(record, batch_id)
+        remove_replaced(record, batch_id, queued.replaces)
     except ProviderAuthError as exc:
         gate.rejected(batch_id, str(exc))  # meetings not yet calling fail without a call
         fail_row(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())

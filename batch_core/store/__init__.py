@@ -26,5 +26,5 @@ from batch_core.store.keys import *  # noqa: F401,F403
 from batch_core.store.meetings import *  # noqa: F401,F403
 from batch_core.store.usage import add_usage, batch_tokens, usage_from_header  # noqa: F401
 from batch_core.store.transitions import (cancel_queued, cancel_running, claim, complete, fail,  # noqa: F401
-                                          fail_job, fail_queued, requeue, requeue_failed,
+                                          fail_job, fail_queued, requeue, requeue_canceled, requeue_failed,
                                           settle_partial, update_running)

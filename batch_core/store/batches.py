@@ -49,7 +49,7 @@ def decode_item(raw: str) -> QueuedInput:
 @storage
 def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str,
                  lease_until: float, rows: list[MeetingRow], items: dict[int, QueuedInput],
-                 mode: str = "live") -> None:
+                 mode: str = "live", name: str | None = None) -> None:
     """Store a new batch: header, one row per meeting, and the inputs still to be processed."""
     counts = {state: 0 for state in _COUNTERS}
     for row in rows:
@@ -61,6 +61,8 @@ def create_batch(batch_id: str, submitted_at: str, on_duplicate: str, owner: str
         "owner": owner, "lease_until": f"{lease_until:.3f}", **counts,
         "sensitive": sum(row.tier is Tier.SENSITIVE for row in rows), "mode": mode,
     }
+    if name:
+        header["name"] = name
     if done:
         header["finished_at"] = submitted_at
     pipe = get_client().pipeline(transaction=True)

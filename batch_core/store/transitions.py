@@ -66,8 +66,14 @@ def requeue(batch_id: str, index: int, owner: str = "") -> bool:
 
 
 def cancel_queued(batch_id: str, patch: dict[str, Any]) -> list[int]:
-    """Every queued row -> canceled (inputs dropped); the batch ends canceled."""
-    return _all("cancel_queued", batch_id, patch, drop_item=True)
+    """Every queued row -> canceled; the batch ends canceled. Inputs stay (sealed, for the
+    sensitive tier) until the batch expires, so the canceled meetings can be queued again."""
+    return _all("cancel_queued", batch_id, patch)
+
+
+def requeue_canceled(batch_id: str, patch: dict[str, Any], owner: tuple[str, float]) -> list[int]:
+    """Every canceled row -> queued; the batch runs again, owned by `owner` (as requeue_failed)."""
+    return _all("requeue_canceled", batch_id, patch, owner=owner)
 
 
 def fail_queued(batch_id: str, patch: dict[str, Any]) -> list[int]:
@@ -87,5 +93,5 @@ def settle_partial(batch_id: str, patch: dict[str, Any], reason: str) -> list[in
 
 
 def cancel_running(batch_id: str, index: int, patch: dict[str, Any], owner: str) -> dict[str, Any] | None:
-    """processing -> canceled (economy: the provider canceled its requests); input dropped."""
-    return _one("cancel_running", batch_id, index, patch, owner=owner, drop_item=True)
+    """processing -> canceled (economy: the provider canceled its requests); the input stays."""
+    return _one("cancel_running", batch_id, index, patch, owner=owner)

@@ -73,7 +73,7 @@ def test_status_list_cancel(tmp_path, capsys):
     folder = _write(tmp_path / "in", 2)
     assert main(["submit", str(folder), "--json"]) == 0
     submitted = json.loads(capsys.readouterr().out)
-    assert set(submitted) == {"batch_id", "total", "status", "submitted_at", "mode"}
+    assert set(submitted) == {"batch_id", "total", "status", "submitted_at", "mode", "name"}
     batch_id = submitted["batch_id"]
     assert main(["status", batch_id, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["batch_id"] == batch_id

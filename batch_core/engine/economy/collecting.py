@@ -165,7 +165,7 @@ class Collector:
                                            "content_digest": queued.content_digest or None})
         clock(Stage.STORE)
         call_with_retry(store.save_record, record)
-        remove_replaced(record, self.batch_id)
+        remove_replaced(record, self.batch_id, queued.replaces)
         patch = {"meeting_id": meeting_id, "finished_at": store.utc_now(), "stage_ms": clock.finish(),
                  "duration_ms": rows.elapsed_ms(row), "progress": None, "usage": meter.as_dict()}
         call_with_retry(store.complete, self.batch_id, index, patch, owner_id(),
