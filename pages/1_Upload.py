@@ -10,7 +10,8 @@ from batch_core.config import settings
 from batch_core.models import BatchMode, DuplicatePolicy, Tier
 from ui.components import PAGE_BATCHES, SELECTED_BATCH, flash, guarded, page_setup, principal, storage_down
 from ui.format import escape_markdown
-from ui.preview import MODE_HELP, build_preview, economy_words, estimate_words, selected_meetings, split_into_batches, upload_signature
+from ui.preview import (MODE_HELP, build_preview, with_choices, economy_words, estimate_words,
+                        selected_meetings, split_into_batches, upload_signature)
 
 # What ingest reads (batch_core.ingest.detect); anything else is refused by the widget itself.
 ACCEPTED_TYPES = ["vtt", "webvtt", "srt", "txt", "text", "md", "markdown", "docx", "json", "sbv", "tsv", "pdf", "zip"]
@@ -33,6 +34,7 @@ POLICY_LABELS = {
 }
 SPLIT_OFFER = "upload_split_offer"
 GENERATION = "upload_generation"
+PREVIEW_CHOICE = "upload_preview_choice"  # select all/none and the edits kept across it
 
 
 def duplicate_lookup(report: object, tier: str, overrides: dict[str, str]):
@@ -77,7 +79,7 @@ def submit_and_open(chunks: list[list[dict]], policy: str, notes: list[str], mod
         batch_ids.append(result["batch_id"])
     # A new uploader key empties the widget, so a second click cannot submit the files again.
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
-    for key in ("upload_report", SPLIT_OFFER):
+    for key in ("upload_report", SPLIT_OFFER, PREVIEW_CHOICE):
         st.session_state.pop(key, None)
     st.session_state[SELECTED_BATCH] = batch_ids[0]
     total = sum(len(c) for c in chunks)
@@ -148,17 +150,37 @@ preview = build_preview(report, tier, cfg.min_transcript_words,
                         duplicate_lookup(report, tier, overrides), overrides, same_content)
 
 st.subheader("Preview")
-st.caption("Untick rows to leave them out; titles can be edited. Nothing is processed until you "
-           "click Process All.")
-# Keyed on the upload only: a keyed fixed-row editor keeps its edits when values change, so
-# switching the tier (which re-checks duplicates) keeps the titles and ticks the user set.
-editor_key = "preview_" + hashlib.sha1(repr((generation, signature)).encode()).hexdigest()[:12]
+st.caption("Untick rows to leave them out; titles and each row's tier can be edited (the tier above is "
+           "the default). Nothing is processed until you click Process All.")
+# Keyed on the upload (and each select all/none): a keyed fixed-row editor keeps its edits when
+# values change, so switching the default tier (which re-checks duplicates) keeps what the user set.
+choice = st.session_state.get(PREVIEW_CHOICE)
+if not choice or choice["signature"] != signature:
+    choice = st.session_state[PREVIEW_CHOICE] = {"signature": signature, "round": 0, "include": None, "edits": {}}
+editor_key = "preview_" + hashlib.sha1(repr((generation, signature, choice["round"])).encode()).hexdigest()[:12]
+
+
+def choose_all(include: bool) -> None:
+    """Select all / none: keep the title and tier edits made so far, then tick or untick every row."""
+    edited_rows = (st.session_state.get(editor_key) or {}).get("edited_rows", {})
+    keys = list(preview.frame.index)
+    for position, changes in edited_rows.items():
+        key = keys[int(position)]
+        choice["edits"].setdefault(key, {}).update({k: v for k, v in changes.items() if k != "Include"})
+    choice.update(include=include, round=choice["round"] + 1)
+
+
+picks = st.columns([1, 1, 6])
+picks[0].button("Select all", key="select_all", on_click=choose_all, args=(True,), icon=":material/select_all:")
+picks[1].button("Select none", key="select_none", on_click=choose_all, args=(False,), icon=":material/deselect:")
 edited = st.data_editor(
-    preview.frame, key=editor_key, hide_index=True, width="stretch", num_rows="fixed",
-    column_order=["Include", "File", "Format", "Check", "Title", "Words", "Duration", "Speakers",
+    with_choices(preview.frame, choice["include"], choice["edits"]), key=editor_key, hide_index=True,
+    width="stretch", num_rows="fixed",
+    column_order=["Include", "File", "Format", "Check", "Title", "Tier", "Words", "Duration", "Speakers",
                   "Date"],
-    disabled=[c for c in preview.frame.columns if c not in ("Include", "Title")],
+    disabled=[c for c in preview.frame.columns if c not in ("Include", "Title", "Tier")],
     column_config={
+        "Tier": st.column_config.SelectboxColumn("Tier", options=tiers, width="small", required=True),
         "Include": st.column_config.CheckboxColumn("Include", width="small"),
         "File": st.column_config.TextColumn("File", width="medium"),
         "Title": st.column_config.TextColumn("Title (editable)", width="medium", required=True),
@@ -169,7 +191,8 @@ edited = st.data_editor(
 
 selection = selected_meetings(edited, preview.parsed, tier)
 count = len(selection.meetings)
-st.caption(f"{count} of {len(edited)} rows selected · tier **{tier}** · duplicates: "
+chosen_tiers = sorted({m["tier"] for m in selection.meetings}) or [tier]
+st.caption(f"{count} of {len(edited)} rows selected · tier **{' + '.join(chosen_tiers)}** · duplicates: "
            f"**{POLICY_LABELS[policy].lower()}**")
 for note in selection.notes:
     st.warning(escape_markdown(note), icon=":material/warning:")

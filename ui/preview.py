@@ -17,7 +17,7 @@ CHECK_DUPLICATE_IN_UPLOAD = "duplicate of another file in this upload"
 CHECK_SAME_CONTENT = "same content as"
 CHECK_IGNORED = "ignored archive member"
 
-PREVIEW_COLUMNS = ["Include", "File", "Format", "Title", "Date", "Speakers", "Duration", "Words", "Check"]
+PREVIEW_COLUMNS = ["Include", "File", "Format", "Title", "Tier", "Date", "Speakers", "Duration", "Words", "Check"]
 
 
 @dataclass
@@ -88,7 +88,7 @@ def build_preview(report: Any, tier: str, min_words: int,
             check = f"{CHECK_OK} (note: {'; '.join(str(w) for w in warnings)})"
         seen_titles.setdefault(normalise_title(title), name)
         rows.append({
-            "Include": include, "File": name, "Format": _enum_text(_field(parsed, "format")) or "?",
+            "Include": include, "Tier": tier, "File": name, "Format": _enum_text(_field(parsed, "format")) or "?",
             "Title": title, "Date": str(_field(parsed, "meeting_date", "") or ""),
             "Speakers": _speakers_text(_field(parsed, "speakers")),
             "Duration": fmt_clock(_field(parsed, "duration_seconds")),
@@ -113,7 +113,7 @@ def build_preview(report: Any, tier: str, min_words: int,
 
 def _unusable_row(item: Any, check: str) -> dict:
     name = str(_field(item, "name", "") or "")
-    return {"Include": False, "File": name, "Format": "—", "Title": "", "Date": "",
+    return {"Include": False, "File": name, "Format": "—", "Title": "", "Tier": "", "Date": "",
             "Speakers": "—", "Duration": "—", "Words": 0, "Check": check}
 
 
@@ -140,12 +140,26 @@ def selected_meetings(edited: pd.DataFrame, parsed: dict[str, Any], tier: str) -
             continue
         meetings.append({
             "title": title,
-            "tier": tier,
+            "tier": str(row.get("Tier") or tier),
             "transcript": str(_field(item, "text", "")),
             "meeting_date": _field(item, "meeting_date") or None,
             "source_name": str(_field(item, "name", "")) or None,
         })
     return Selection(meetings=meetings, notes=notes)
+
+
+def with_choices(frame: pd.DataFrame, include: bool | None, edits: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """The preview with the user's earlier title and tier edits (by row key) and, for select
+    all/none, every readable row ticked or unticked."""
+    frame = frame.copy()
+    for key, changes in edits.items():
+        for column in ("Title", "Tier"):
+            if key in frame.index and column in changes:
+                frame.loc[key, column] = changes[column]
+    if include is not None:
+        usable = frame["Format"] != "—"
+        frame.loc[usable, "Include"] = include
+    return frame
 
 
 def split_into_batches(meetings: list[dict], limit: int) -> list[list[dict]]:

@@ -201,3 +201,27 @@ def test_the_sensitive_tier_says_what_it_detects_and_what_it_does_not():
     shown = " ".join(m.value for m in expander.markdown)
     assert "national ids checked by their rules" in shown and "Not detected" in shown
     assert "organisations" in shown
+
+
+def test_select_none_and_all_keep_title_edits_and_each_row_has_its_own_tier():
+    at = open_page(PAGE)
+    frame = upload(at)
+    assert set(frame["Tier"][frame["Format"] != "—"]) == {"ordinary"}
+    budget = list(frame["File"]).index("budget_sync.srt")
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {budget: {"Title": "Budget, renamed", "Tier": "sensitive"}},
+                                               "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="select_none").click().run()
+    assert_clean(at)
+    none = at.data_editor[0].value
+    assert not none["Include"].any() and at.button(key="process_all").label == "Process All (0)"
+    at.button(key="select_all").click().run()
+    everything = at.data_editor[0].value
+    usable = everything["Format"] != "—"
+    assert everything["Include"][usable].all() and not everything["Include"][~usable].any()
+    assert everything["Title"].iloc[budget] == "Budget, renamed" and everything["Tier"].iloc[budget] == "sensitive"
+    at.button(key="process_all").click().run()
+    assert_clean(at)
+    batch = core.wait(core.list_batches()[0]["batch_id"], timeout=120, poll=0.1)
+    tiers = {row["source_name"]: row["tier"] for row in batch["results"]}
+    assert tiers["budget_sync.srt"] == "sensitive" and tiers["roadmap_review.vtt"] == "ordinary"
