@@ -203,6 +203,7 @@ def show_rows(rows: list, active: bool) -> None:
         frame if active else style_status(frame), hide_index=True, width="stretch", key="rows_table",
         height="auto" if len(rows) <= 15 else 560,
         column_config={"#": st.column_config.NumberColumn("#", width="small"),
+                       "Open": st.column_config.LinkColumn("Open", display_text="open", width="small"),
                        "Title": st.column_config.TextColumn("Title", width="large"),
                        "Error": st.column_config.TextColumn("Error", width="large")},
     )

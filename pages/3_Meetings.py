@@ -154,12 +154,18 @@ who = page_setup("Meetings", ":material/description:")
 st.title(":material/description: Meetings")
 show_flash()
 
-filters = st.columns([1, 2])
+PAGE_SIZE = 200
+filters = st.columns([1, 2, 1])
 tier = filters[0].segmented_control("Tier", [ALL_TIERS] + [t.value for t in who.readable_tiers()], key="meeting_tier",
                                     default=ALL_TIERS, format_func=str.capitalize) or ALL_TIERS
 search = filters[1].text_input("Search by title", key="meeting_search", placeholder="e.g. roadmap")
-meetings = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
-                   search=search.strip() or None, limit=200)
+counted = sum(guarded(core.count_meetings, tier=None if tier == ALL_TIERS else tier).values())
+pages = max(1, -(-counted // PAGE_SIZE))
+page = int(filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
+                                   key="meeting_page"))
+listed = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
+                 search=search.strip() or None, limit=page * PAGE_SIZE)
+meetings = listed[(page - 1) * PAGE_SIZE:]
 
 wanted = linked_id(st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING), "meeting")
 by_id = {m["meeting_id"]: m for m in meetings}
@@ -175,9 +181,12 @@ if not by_id:
             "No processed meetings yet. Upload transcripts to get started.", icon=":material/inbox:")
     st.stop()
 
-st.caption(f"{len(meetings)} meetings" + (" (showing the newest 200)" if len(meetings) >= 200 else ""))
+first = (page - 1) * PAGE_SIZE + 1
+st.caption(f"Meetings {first}–{first + len(meetings) - 1}" + (f" of {counted}" if not search.strip() else " matching")
+           + (f" · page {page} of {pages}" if pages > 1 else ""))
 st.dataframe(meetings_frame(meetings), hide_index=True, width="stretch",
-             height="auto" if len(meetings) <= 8 else 320)
+             height="auto" if len(meetings) <= 8 else 320,
+             column_config={"Open": st.column_config.LinkColumn("Open", display_text="open", width="small")})
 
 if st.session_state.get(PICKER) not in by_id:
     st.session_state[PICKER] = wanted if wanted in by_id else next(iter(by_id))

@@ -120,8 +120,9 @@ def batch_rows_frame(rows: Iterable[dict]) -> pd.DataFrame:
             "Error": short_error(row.get("error")),
             "Source": str(row.get("source_name") or ""),
             "Meeting ID": str(row.get("meeting_id") or ""),
+            "Open": meeting_link(row.get("meeting_id")),
         })
-    columns = ["#", "Title", "Status", "Stage", "Duration", "Attempts", "Tokens", "Error", "Source", "Meeting ID"]
+    columns = ["#", "Title", "Status", "Stage", "Duration", "Attempts", "Tokens", "Error", "Source", "Meeting ID", "Open"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -224,9 +225,15 @@ def meetings_frame(meetings: Iterable[dict], now: datetime | None = None) -> pd.
             else meeting.get("speakers"),
             "Words": meeting.get("word_count"),
             "Meeting ID": str(meeting.get("meeting_id") or ""),
+            "Open": meeting_link(meeting.get("meeting_id")),
         })
     return pd.DataFrame.from_records(
-        records, columns=["Title", "Tier", "Date", "Processed", "Speakers", "Words", "Meeting ID"])
+        records, columns=["Open", "Title", "Tier", "Date", "Processed", "Speakers", "Words", "Meeting ID"])
+
+
+def meeting_link(meeting_id: object) -> str | None:
+    """The meeting page's deep link (a LinkColumn cell), or None before the record exists."""
+    return f"/Meetings?meeting={meeting_id}" if meeting_id else None
 
 
 def decisions_frame(insights: dict) -> pd.DataFrame:

@@ -143,7 +143,10 @@ def test_preview_flags_titles_repeated_inside_one_upload():
     assert checks[1].startswith("duplicate of another file in this upload")
     assert checks[2].startswith("unreadable: ")
     chosen = selected_meetings(preview.frame.assign(Include=True), preview.parsed, "sensitive")
-    assert [m["tier"] for m in chosen.meetings] == ["sensitive", "sensitive"]
+    assert [m["tier"] for m in chosen.meetings] == ["ordinary", "ordinary"]  # each row's own tier wins
+    chosen = selected_meetings(preview.frame.assign(Include=True, Tier=["sensitive", "", ""]), preview.parsed,
+                               "ordinary")
+    assert [m["tier"] for m in chosen.meetings] == ["sensitive", "ordinary"]  # a row without one: the default
     assert len(chosen.notes) == 1 and chosen.notes[0].startswith("x.pdf: cannot be processed")
 
 

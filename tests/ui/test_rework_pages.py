@@ -49,3 +49,13 @@ def test_the_upload_name_goes_with_the_batch(fake_llm):
     at.button(key="process_all").click().run()
     assert_clean(at)
     assert core.list_batches()[0]["name"] == "Board archive"
+
+
+def test_every_row_links_to_its_meeting(fake_llm):
+    batch = submit_and_wait([meeting("Roadmap"), meeting("Budget")])
+    ids = {r["meeting_id"] for r in batch["results"]}
+    at = open_page("pages/2_Batches.py")
+    assert set(at.dataframe[0].value["Open"]) == {f"/Meetings?meeting={m}" for m in ids}
+    at = open_page("pages/3_Meetings.py")
+    assert set(at.dataframe[0].value["Open"]) == {f"/Meetings?meeting={m}" for m in ids}
+    assert "Meetings 1–2 of 2" in texts(at)
