@@ -17,6 +17,7 @@ from batch_core.access import Principal, acting, audit, require_process
 from batch_core.errors import BatchError
 from batch_core.library import tiers_for
 from batch_core.models import Tier
+from batch_core.speakers import rename
 from batch_core.validation import check_meeting_id
 
 STATUSES = ("open", "done")
@@ -32,13 +33,15 @@ def action_items(tier: str | Tier | None = None, status: str | None = None, owne
         raise BatchError(f"status must be 'open' or 'done' (got {status!r}).")
     tiers = [t.value for t in tiers_for(tier, acting(principal))]
     states = store.item_states(tiers)
+    named = store.all_speaker_names(tiers)
     rows = []
     for entry in store.board_entries(tiers):
+        names = named.get(entry["meeting_id"], {})
         for number, item in enumerate(entry["action_items"]):
             mark = states.get(f"{entry['meeting_id']}:{number}")
             rows.append({
                 "meeting_id": entry["meeting_id"], "item": number, "task": item.get("task"),
-                "owner": item.get("owner"), "deadline": item.get("deadline"), "priority": item.get("priority"),
+                "owner": rename(item.get("owner"), names), "deadline": item.get("deadline"), "priority": item.get("priority"),
                 "title": entry.get("title"), "meeting_date": entry.get("meeting_date"),
                 "processed_at": entry.get("processed_at"), "tier": entry.get("tier"),
                 "batch_id": entry.get("batch_id"), "done": mark is not None,
@@ -82,9 +85,11 @@ def decision_log(tier: str | Tier | None = None, text: str | None = None,
                  principal: Principal | None = None) -> list[dict[str, Any]]:
     """Every decision of the meetings the principal may see, newest meeting first (read-only)."""
     tiers = [t.value for t in tiers_for(tier, acting(principal))]
+    named = store.all_speaker_names(tiers)
     rows = [{"meeting_id": e["meeting_id"], "title": e.get("title"), "meeting_date": e.get("meeting_date"),
              "processed_at": e.get("processed_at"), "tier": e.get("tier"), "topic": d.get("topic"),
-             "decision": d.get("decision"), "deciders": d.get("deciders") or []}
+             "decision": d.get("decision"),
+             "deciders": list(dict.fromkeys(rename(x, named.get(e["meeting_id"], {})) for x in d.get("deciders") or []))}
             for e in store.board_entries(tiers) for d in e["decisions"]]
     if text:
         rows = [r for r in rows if text.casefold() in f"{r['topic']} {r['decision']} {r['title']}".casefold()]

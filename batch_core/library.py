@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from batch_core import store
-from batch_core.access import Principal, acting, require_admin
+from batch_core.access import Principal, acting, require_admin, require_process
 from batch_core.access import audit
 from batch_core.errors import BatchError
 from batch_core.minutes import minutes_json, minutes_markdown, minutes_zip
 from batch_core.models import Tier
+from batch_core.speakers import apply_names, clean_name
 from batch_core.store import normalise_title
 from batch_core.validation import check_meeting_id
 
@@ -22,10 +23,40 @@ DOWNLOAD_FORMATS = ("json", "markdown", "csv")
 
 
 def _readable_record(meeting_id: str, principal: Principal) -> dict[str, Any] | None:
+    """The record as stored, with the speaker names users gave applied."""
     record = store.load_record(check_meeting_id(meeting_id))
     if record is None or not principal.may_read(record.get("tier", Tier.SENSITIVE.value)):
         return None
-    return record
+    return apply_names(record, store.speaker_names(record["tier"], meeting_id))
+
+
+def rename_speakers(meeting_id: str, names: dict[str, str], principal: Principal | None = None) -> dict[str, Any]:
+    """Name (or merge) the speakers of one meeting: {"Speaker 1": "Kari Nordmann", ...}; an
+    empty name takes a label's name back. Insights, sentiment, the board and exports follow.
+    Needs the role that may process the meeting's tier; for the sensitive tier the names are
+    sealed at rest and the change is audited (without the names)."""
+    who = acting(principal)
+    record = store.load_record(check_meeting_id(meeting_id))
+    if record is None or not who.may_read(record.get("tier", Tier.SENSITIVE.value)):
+        raise BatchError(f"No stored meeting {meeting_id!r}.")
+    require_process(who, record["tier"])
+    labels = set(record.get("speakers") or [])
+    unknown = sorted(set(names) - labels)
+    if unknown:
+        raise BatchError(f"{unknown[0]!r} is not a speaker of this meeting (its speakers: "
+                         f"{', '.join(sorted(labels))}).")
+    current = store.speaker_names(record["tier"], meeting_id)
+    for label, name in names.items():
+        cleaned = clean_name(name)
+        if cleaned and cleaned != label:
+            current[label] = cleaned
+        else:
+            current.pop(label, None)
+    store.save_speaker_names(record["tier"], meeting_id, current)
+    if record["tier"] == Tier.SENSITIVE.value:
+        audit.record(who, "update", meeting_id=meeting_id, batch_id=str(record.get("batch_id") or ""),
+                     detail=f"{len(current)} speaker name(s) set")
+    return apply_names(record, current)
 
 
 def get_meeting(meeting_id: str, principal: Principal | None = None,

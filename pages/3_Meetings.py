@@ -1,6 +1,7 @@
 """Meetings: browse processed meetings per tier, open one to read its insights, or delete it."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import batch_core as core
@@ -21,6 +22,26 @@ PICKER = "meeting_picker"
 def remember_choice() -> None:
     st.session_state[SELECTED_MEETING] = st.session_state[PICKER]
     st.query_params["meeting"] = st.session_state[PICKER]
+
+
+def offer_speaker_names(record: dict) -> None:
+    """Say who "Speaker 1" is; the same name on two labels merges them."""
+    if not principal().may_process(record.get("tier", "sensitive")):
+        return
+    meeting_id = record["meeting_id"]
+    given = record.get("speaker_names") or {}
+    labels = sorted(set(record.get("speakers") or []) - set(given.values()) | set(given))
+    with st.expander("Name the speakers", icon=":material/badge:"):
+        st.caption("Give a label its person's name; the same name on two labels merges them. Insights, "
+                   "sentiment, the action-item board and exports follow. "
+                   + ("For this sensitive meeting the names are stored encrypted." if record.get("redacted") else ""))
+        frame = pd.DataFrame({"Label": labels, "Name": [given.get(label, "") for label in labels]})
+        edited = st.data_editor(frame, key=f"speaker_names_{meeting_id}", hide_index=True, num_rows="fixed",
+                                disabled=["Label"], width="stretch")
+        if st.button("Save names", key="save_speaker_names", icon=":material/save:"):
+            guarded(core.rename_speakers, meeting_id, dict(zip(edited["Label"], edited["Name"].fillna(""))))
+            flash("Speaker names saved.")
+            st.rerun()
 
 
 def offer_reprocess(record: dict) -> None:
@@ -136,6 +157,7 @@ def show_meeting(record: dict) -> None:
     with tabs[3]:
         st.dataframe(audit_frame(record.get("audit") or []), hide_index=True, width="stretch")
 
+    offer_speaker_names(record)
     offer_reprocess(record)
     if not principal().is_admin:
         return

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 import batch_core
 from batch_core.api.auth import principal
@@ -21,6 +22,17 @@ health_router = APIRouter(tags=["health"])
 
 # Polling the batch hash is cheap (one MULTI); a short interval keeps the added latency small.
 _WAIT_POLL_SECONDS = 0.05
+
+
+class SpeakerNames(BaseModel):
+    names: dict[str, Annotated[str, Field(max_length=80)]] = Field(
+        description='{"Speaker 1": "Kari Nordmann"}; the same name twice merges; "" takes a name back.')
+
+
+@router.put("/{meeting_id}/speakers", response_model=MeetingRecord, responses={400: {"model": ErrorBody}},
+            summary="Name or merge the speakers of a meeting; insights, sentiment and the board follow")
+def name_speakers(meeting_id: MeetingId, body: SpeakerNames, caller: Caller) -> dict:
+    return batch_core.rename_speakers(meeting_id, body.names, principal=caller)
 
 
 @router.post("/reprocess", status_code=202, response_model=SubmitResponse, responses={400: {"model": ErrorBody}},

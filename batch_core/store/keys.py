@@ -28,6 +28,11 @@ def board_state_key(tier: str) -> str:
     return f"board:{tier}:done"
 
 
+def speaker_names_key(tier: str) -> str:
+    """hash: meeting_id -> the user's speaker names (JSON; sealed for the sensitive tier)."""
+    return f"speakers:{tier}"
+
+
 def economy_key(batch_id: str) -> str:
     """hash: an economy batch's ledger (store/economy.py): ids and counts, never text."""
     return f"batch:{batch_id}:economy"

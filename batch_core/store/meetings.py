@@ -9,7 +9,7 @@ from batch_core.models import MeetingRecord, Tier
 from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
 from batch_core.store.board import board_entry
-from batch_core.store.keys import (board_key, board_state_key, content_key, meeting_key, meeting_tier_key, meetings_key,
+from batch_core.store.keys import (board_key, board_state_key, content_key, speaker_names_key, meeting_key, meeting_tier_key, meetings_key,
                                    title_digest, title_key)
 
 
@@ -58,6 +58,7 @@ def delete_record(meeting_id: str) -> bool:
         pipe.srem(content_key(tier, record["content_digest"]), meeting_id)
     pipe.delete(meeting_tier_key(meeting_id))
     pipe.hdel(board_key(tier), meeting_id)
+    pipe.hdel(speaker_names_key(tier), meeting_id)
     if done_marks:
         pipe.hdel(board_state_key(tier), *done_marks)
     pipe.execute()

@@ -59,3 +59,17 @@ def test_every_row_links_to_its_meeting(fake_llm):
     at = open_page("pages/3_Meetings.py")
     assert set(at.dataframe[0].value["Open"]) == {f"/Meetings?meeting={m}" for m in ids}
     assert "Meetings 1–2 of 2" in texts(at)
+
+
+def test_speakers_are_named_on_the_meeting_page(fake_llm):
+    batch = submit_and_wait([meeting("Naming sync")])
+    meeting_id = batch["results"][0]["meeting_id"]
+    at = open_page("pages/3_Meetings.py", query={"meeting": meeting_id})
+    editor = next(e for e in at.data_editor if e.key == f"speaker_names_{meeting_id}")
+    labels = list(editor.value["Label"])
+    at.session_state[editor.key] = {"edited_rows": {0: {"Name": "Kim Larsen"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="save_speaker_names").click().run()
+    assert_clean(at)
+    assert core.get_meeting(meeting_id)["speaker_names"] == {labels[0]: "Kim Larsen"}
+    assert "Speaker names saved." in texts(at)
