@@ -24,6 +24,16 @@ def remember_choice() -> None:
     st.query_params["meeting"] = st.session_state[PICKER]
 
 
+def highlighted(hit: dict) -> str:
+    """The snippet as Markdown, the matched words in bold (everything else escaped)."""
+    text, spans, out, at = hit["snippet"], hit["highlights"], [], 0
+    for start, end in spans:
+        out += [escape_markdown(text[at:start]), "**" + escape_markdown(text[start:end]) + "**"]
+        at = end
+    out.append(escape_markdown(text[at:]))
+    return "…" + "".join(out).replace("\n", " ") + "…"
+
+
 def offer_speaker_names(record: dict) -> None:
     """Say who "Speaker 1" is; the same name on two labels merges them."""
     if not principal().may_process(record.get("tier", "sensitive")):
@@ -180,14 +190,31 @@ PAGE_SIZE = 200
 filters = st.columns([1, 2, 1])
 tier = filters[0].segmented_control("Tier", [ALL_TIERS] + [t.value for t in who.readable_tiers()], key="meeting_tier",
                                     default=ALL_TIERS, format_func=str.capitalize) or ALL_TIERS
-search = filters[1].text_input("Search by title", key="meeting_search", placeholder="e.g. roadmap")
-counted = sum(guarded(core.count_meetings, tier=None if tier == ALL_TIERS else tier).values())
-pages = max(1, -(-counted // PAGE_SIZE))
-page = int(filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
-                                   key="meeting_page"))
-listed = guarded(core.list_meetings, tier=None if tier == ALL_TIERS else tier,
-                 search=search.strip() or None, limit=page * PAGE_SIZE)
-meetings = listed[(page - 1) * PAGE_SIZE:]
+search = filters[1].text_input("Search titles, transcripts and insights", key="meeting_search",
+                               placeholder="e.g. remote control")
+tier_filter = None if tier == ALL_TIERS else tier
+page = 1
+if search.strip():
+    with st.expander("Search filters", icon=":material/filter_alt:"):
+        narrow = st.columns(3)
+        since = narrow[0].date_input("From", value=None, key="search_from")
+        until = narrow[1].date_input("To", value=None, key="search_to")
+        speaker = narrow[2].text_input("Speaker", key="search_speaker")
+    hits = guarded(core.search_meetings, search, tier=tier_filter, date_from=since.isoformat() if since else None,
+                   date_to=until.isoformat() if until else None, speaker=speaker or None, limit=50)
+    counted = len(hits)
+    meetings = [{"meeting_id": h["meeting_id"], "title": h["title"], "tier": h["tier"], "meeting_date": h["day"]}
+                for h in hits]
+    for hit in hits[:10]:
+        st.markdown(f"[**{escape_markdown(hit['title'] or hit['meeting_id'])}**](/Meetings?meeting={hit['meeting_id']}) "
+                    f"· {escape_markdown(hit['day'] or '')} · {hit['tier']}  \n{highlighted(hit)}")
+else:
+    counted = sum(guarded(core.count_meetings, tier=tier_filter).values())
+    pages = max(1, -(-counted // PAGE_SIZE))
+    page = int(filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
+                                       key="meeting_page"))
+    listed = guarded(core.list_meetings, tier=tier_filter, limit=page * PAGE_SIZE)
+    meetings = listed[(page - 1) * PAGE_SIZE:]
 
 wanted = linked_id(st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING), "meeting")
 by_id = {m["meeting_id"]: m for m in meetings}
@@ -204,8 +231,9 @@ if not by_id:
     st.stop()
 
 first = (page - 1) * PAGE_SIZE + 1
-st.caption(f"Meetings {first}–{first + len(meetings) - 1}" + (f" of {counted}" if not search.strip() else " matching")
-           + (f" · page {page} of {pages}" if pages > 1 else ""))
+st.caption(f"{counted} best matches, best first" if search.strip() else
+           f"Meetings {first}–{first + len(meetings) - 1} of {counted}" + (f" · page {page} of {counted // PAGE_SIZE + 1}"
+                                                                           if counted > PAGE_SIZE else ""))
 st.dataframe(meetings_frame(meetings), hide_index=True, width="stretch",
              height="auto" if len(meetings) <= 8 else 320,
              column_config={"Open": st.column_config.LinkColumn("Open", display_text="open", width="small")})

