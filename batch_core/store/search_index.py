@@ -30,10 +30,14 @@ MARK_START, MARK_END = "\x02", "\x03"  # snippet highlights; callers turn them i
 _WORD = re.compile(r"\w+", re.UNICODE)
 _lock = threading.Lock()
 _connections: dict[str, sqlite3.Connection] = {}
+SCHEMA_VERSION = 2
+# fts rows share their rowid with docs, so a meeting's text is found and removed by rowid, not
+# by scanning the index for its id.
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS docs (meeting_id TEXT PRIMARY KEY, tier TEXT, day TEXT, processed REAL,
-                                 batch_id TEXT, provider TEXT, language TEXT, speakers TEXT);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(meeting_id UNINDEXED, title, transcript, insights, speakers,
+CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, meeting_id TEXT UNIQUE, tier TEXT, day TEXT,
+                                 processed REAL, batch_id TEXT, provider TEXT, language TEXT, speakers TEXT);
+CREATE INDEX IF NOT EXISTS docs_tier ON docs (tier);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, transcript, insights, speakers,
                                                  tokenize='unicode61 remove_diacritics 2');
 """
 
@@ -48,6 +52,10 @@ def _connection() -> sqlite3.Connection:
     connection = sqlite3.connect(str(path), check_same_thread=False)
     if fresh:
         os.chmod(path, 0o600)
+    if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        # An index of another layout is rebuilt from Redis (the source of truth), never migrated.
+        connection.executescript("DROP TABLE IF EXISTS fts; DROP TABLE IF EXISTS docs;")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     connection.executescript(SCHEMA)
     _connections[str(path)] = connection
     return connection
@@ -62,16 +70,25 @@ def _insights_text(insights: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _index(connection: sqlite3.Connection, record: dict[str, Any], processed: float) -> None:
-    meeting_id = record["meeting_id"]
+def _drop(connection: sqlite3.Connection, meeting_id: str) -> None:
+    found = connection.execute("SELECT id FROM docs WHERE meeting_id = ?", (meeting_id,)).fetchone()
+    if found:
+        connection.execute("DELETE FROM fts WHERE rowid = ?", found)
+        connection.execute("DELETE FROM docs WHERE id = ?", found)
+
+
+def _index(connection: sqlite3.Connection, record: dict[str, Any], processed: float, known: bool) -> None:
+    if known:  # re-processed: its old text goes first
+        _drop(connection, record["meeting_id"])
     speakers = " | ".join(record.get("speakers") or [])
     day = (record.get("meeting_date") or record.get("processed_at") or "")[:10]
-    connection.execute("DELETE FROM fts WHERE meeting_id = ?", (meeting_id,))
-    connection.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (meeting_id, record.get("tier"), day, processed, record.get("batch_id"), record.get("provider"),
-                        record.get("language"), speakers))
-    connection.execute("INSERT INTO fts VALUES (?, ?, ?, ?, ?)",
-                       (meeting_id, record.get("title") or "", record.get("transcript") or "",
+    row = connection.execute(
+        "INSERT INTO docs (meeting_id, tier, day, processed, batch_id, provider, language, speakers) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (record["meeting_id"], record.get("tier"), day, processed, record.get("batch_id"), record.get("provider"),
+         record.get("language"), speakers)).lastrowid
+    connection.execute("INSERT INTO fts (rowid, title, transcript, insights, speakers) VALUES (?, ?, ?, ?, ?)",
+                       (row, record.get("title") or "", record.get("transcript") or "",
                         _insights_text(record.get("insights") or {}), speakers))
 
 
@@ -84,13 +101,14 @@ def _sync(connection: sqlite3.Connection, tiers: Iterable[str]) -> None:
         gone = [m for m in indexed if m not in stored]
         stale = [m for m, score in stored.items() if indexed.get(m) != score]
         for meeting_id in gone:
-            connection.execute("DELETE FROM docs WHERE meeting_id = ?", (meeting_id,))
-            connection.execute("DELETE FROM fts WHERE meeting_id = ?", (meeting_id,))
+            _drop(connection, meeting_id)
         for start in range(0, len(stale), 200):
             chunk = stale[start:start + 200]
             for meeting_id, raw in zip(chunk, client.mget([meeting_key(tier, m) for m in chunk])):
                 if raw:
-                    _index(connection, json.loads(raw), stored[meeting_id])
+                    _index(connection, json.loads(raw), stored[meeting_id], meeting_id in indexed)
+                elif meeting_id in indexed:
+                    _drop(connection, meeting_id)
         if gone or stale:
             connection.commit()
 
@@ -128,10 +146,10 @@ def search_records(text: str, tiers: list[str], *, date_from: str | None = None,
     if speaker:
         where.append("d.speakers LIKE ? ESCAPE '\\'")
         args.append("%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    query = (f"SELECT f.meeting_id, d.tier, d.day, d.batch_id, d.provider, d.language, f.title, "
-             f"bm25(fts, 0.0, 10.0, 1.0, 4.0, 2.0) AS score, "
+    query = (f"SELECT d.meeting_id, d.tier, d.day, d.batch_id, d.provider, d.language, fts.title, "
+             f"bm25(fts, 10.0, 1.0, 4.0, 2.0) AS score, "
              f"snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 14) "
-             f"FROM fts f JOIN docs d ON d.meeting_id = f.meeting_id "
+             f"FROM fts JOIN docs d ON d.id = fts.rowid "
              f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
     with _lock:
         connection = _connection()
