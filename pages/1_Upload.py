@@ -35,6 +35,9 @@ POLICY_LABELS = {
 SPLIT_OFFER = "upload_split_offer"
 GENERATION = "upload_generation"
 PREVIEW_CHOICE = "upload_preview_choice"  # select all/none and the edits kept across it
+# The one size rule (the uploader's own "per file" figure is the upload's total, which a .zip may use).
+SIZE_RULE = ("Each transcript (or archive member) may be up to {file:g} MB; a whole upload, a .zip included, "
+             "{total:g} MB.")
 
 
 def duplicate_lookup(report: object, tier: str, overrides: dict[str, str]):
@@ -130,6 +133,7 @@ with files_tab:
         "Drag and drop transcripts here (.vtt .srt .txt .md .docx .pdf .sbv, speech-to-text .json/.tsv, "
         "or a .zip of them)",
         type=ACCEPTED_TYPES, accept_multiple_files=True, key=f"uploader_{generation}",
+        help=SIZE_RULE.format(file=cfg.ingest_max_file_mb, total=cfg.ingest_max_total_mb),
     ) or []
 with paste_tab:
     pasted_title = st.text_input("Title of the pasted meeting", key=f"paste_title_{generation}",
@@ -139,7 +143,7 @@ with paste_tab:
 
 if not files and not pasted.strip():
     st.info(f"Add files or paste a transcript to see a preview. One batch holds at most "
-            f"{cfg.max_meetings} meetings; each file may be up to {cfg.ingest_max_file_mb:g} MB.",
+            f"{cfg.max_meetings} meetings. " + SIZE_RULE.format(file=cfg.ingest_max_file_mb, total=cfg.ingest_max_total_mb),
             icon=":material/info:")
     st.stop()
 

@@ -28,6 +28,12 @@ def board_state_key(tier: str) -> str:
     return f"board:{tier}:done"
 
 
+def meetings_version_key(tier: str) -> str:
+    """string: a counter bumped by every store or delete of a meeting of the tier (the search
+    index skips its sync while it is unchanged)."""
+    return f"meetings:{tier}:version"
+
+
 def speaker_names_key(tier: str) -> str:
     """hash: meeting_id -> the user's speaker names (JSON; sealed for the sensitive tier)."""
     return f"speakers:{tier}"

@@ -9,8 +9,8 @@ from batch_core.models import MeetingRecord, Tier
 from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
 from batch_core.store.board import board_entry
-from batch_core.store.keys import (board_key, board_state_key, content_key, speaker_names_key, meeting_key, meeting_tier_key, meetings_key,
-                                   title_digest, title_key)
+from batch_core.store.keys import (board_key, board_state_key, content_key, meeting_key, meeting_tier_key,
+                                   meetings_key, meetings_version_key, speaker_names_key, title_digest, title_key)
 
 
 def _record_digest(tier: str, record: dict[str, Any]) -> str:
@@ -30,6 +30,7 @@ def save_record(record: MeetingRecord) -> None:
         pipe.sadd(content_key(tier, record.content_digest), record.meeting_id)
     pipe.set(meeting_tier_key(record.meeting_id), tier)
     pipe.hset(board_key(tier), record.meeting_id, board_entry(record.model_dump(mode="json")))
+    pipe.incr(meetings_version_key(tier))
     pipe.execute()
 
 
@@ -59,6 +60,7 @@ def delete_record(meeting_id: str) -> bool:
     pipe.delete(meeting_tier_key(meeting_id))
     pipe.hdel(board_key(tier), meeting_id)
     pipe.hdel(speaker_names_key(tier), meeting_id)
+    pipe.incr(meetings_version_key(tier))
     if done_marks:
         pipe.hdel(board_state_key(tier), *done_marks)
     pipe.execute()

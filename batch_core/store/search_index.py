@@ -22,7 +22,7 @@ from typing import Any, Iterable
 from batch_core.config import settings
 from batch_core.store.client import get_client
 from batch_core.store.common import storage
-from batch_core.store.keys import meeting_key, meetings_key
+from batch_core.store.keys import meeting_key, meetings_key, meetings_version_key
 
 __all__ = ["search_records", "MARK_START", "MARK_END"]
 
@@ -92,10 +92,24 @@ def _index(connection: sqlite3.Connection, record: dict[str, Any], processed: fl
                         _insights_text(record.get("insights") or {}), speakers))
 
 
+_synced: dict[tuple[str, str], str] = {}  # (data dir, tier) -> the state of `meetings:{tier}` last synced
+
+
 def _sync(connection: sqlite3.Connection, tiers: Iterable[str]) -> None:
-    """Make the index hold exactly the meetings Redis holds for these tiers."""
+    """Make the index hold exactly the meetings Redis holds for these tiers (skipped while the
+    tier's change counter is where this process last saw it)."""
     client = get_client()
+    path = str(settings().data_dir)
     for tier in tiers:
+        # The counter, the count and the newest meeting together: a counter alone could come back to
+        # the same value after the data was flushed or restored.
+        pipe = client.pipeline(transaction=False)
+        pipe.get(meetings_version_key(tier))
+        pipe.zcard(meetings_key(tier))
+        pipe.zrevrange(meetings_key(tier), 0, 0, withscores=True)
+        version = repr(pipe.execute())
+        if _synced.get((path, tier)) == version:
+            continue
         stored = dict(client.zrange(meetings_key(tier), 0, -1, withscores=True))
         indexed = dict(connection.execute("SELECT meeting_id, processed FROM docs WHERE tier = ?", (tier,)).fetchall())
         gone = [m for m in indexed if m not in stored]
@@ -111,6 +125,7 @@ def _sync(connection: sqlite3.Connection, tiers: Iterable[str]) -> None:
                     _drop(connection, meeting_id)
         if gone or stale:
             connection.commit()
+        _synced[(path, tier)] = version
 
 
 def _match_expression(text: str) -> str | None:
