@@ -1,0 +1,51 @@
+"""The operator's tools in a real browser: the action-item board filtered by owner, and search on
+the Meetings page with a hit that opens its meeting (Debian's Chromium, `streamlit run`)."""
+from __future__ import annotations
+
+import pytest
+from browser_support import ROOT, chromium_page, require_chromium, streamlit_server, wait_for_rows, wait_idle
+
+import batch_core as core
+from batch_core import config
+
+pytestmark = pytest.mark.e2e
+SAMPLES = [ROOT / "samples" / name for name in ("01_product_launch_sync.txt", "03_marketing_budget_q3.txt")]
+
+
+def test_board_and_search_in_a_real_browser(redis_url, tmp_path, monkeypatch):
+    require_chromium()
+    monkeypatch.setenv("BATCH_DATA_DIR", str(tmp_path))
+    config.reload_settings()
+    core.reset_for_tests()
+    batch = core.wait(core.submit([{"title": p.stem.replace("_", " "), "tier": "ordinary",
+                                    "transcript": p.read_text(encoding="utf-8")} for p in SAMPLES])["batch_id"],
+                      timeout=120)
+    assert batch["completed"] == 2
+    items = core.action_items()
+    owner = next(i["owner"] for i in items if i["owner"])
+    env = {"REDIS_URL": redis_url, "LLM_PROVIDER": "local", "BATCH_DATA_DIR": str(tmp_path)}
+    with streamlit_server(env) as base, chromium_page() as page:
+        page.goto(f"{base}/Actions")
+        wait_idle(page)
+        page.get_by_text(f"Action items ({len(items)})").wait_for()
+        page.get_by_label("Owner").fill(owner)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        expected = len(core.action_items(owner=owner))
+        rows = wait_for_rows(page, lambda rows: len(rows) == expected)
+        assert {row["Owner"] for row in rows} == {owner}, rows
+
+        page.goto(f"{base}/Meetings")
+        wait_idle(page)
+        page.get_by_label("Search titles, transcripts and insights").fill("budget")
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        hits = core.search_meetings("budget")
+        page.get_by_text(f"{len(hits)} best matches").wait_for()
+        top = hits[0]
+        link = page.get_by_role("link", name=top["title"]).first
+        href = link.get_attribute("href") or ""
+        assert href.endswith(f"/Meetings?meeting={top['meeting_id']}"), href
+        page.goto(f"{base}/Meetings?meeting={top['meeting_id']}")  # the link opens a tab of its own
+        wait_idle(page)
+        page.get_by_role("heading", name=top["title"]).first.wait_for()
