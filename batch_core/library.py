@@ -110,21 +110,6 @@ def tiers_for(tier: str | Tier | None, principal: Principal) -> list[Tier]:
     return [wanted] if principal.may_read(wanted) else []
 
 
-def _meeting_summary(record: dict[str, Any]) -> dict[str, Any]:
-    insights = record.get("insights") or {}
-    return {
-        "meeting_id": record["meeting_id"], "title": record["title"], "tier": record["tier"],
-        "batch_id": record.get("batch_id"), "processed_at": record.get("processed_at"),
-        "meeting_date": record.get("meeting_date"), "source_name": record.get("source_name"),
-        "provider": record.get("provider"), "model": record.get("model"),
-        "speakers": record.get("speakers", []), "word_count": record.get("word_count"),
-        "duration_seconds": record.get("duration_seconds"), "redacted": record.get("redacted"),
-        "summary": insights.get("summary", ""),
-        **{f"{name}_count": len(insights.get(name) or [])
-           for name in ("decisions", "action_items", "key_topics", "open_questions")},
-    }
-
-
 def list_meetings(tier: str | Tier | None = None, search: str | None = None,
                   limit: int = 200, principal: Principal | None = None) -> list[dict[str, Any]]:
     """Processed meetings (summaries) the principal may read, newest first; search matches title
@@ -138,7 +123,7 @@ def list_meetings(tier: str | Tier | None = None, search: str | None = None,
     tiers = tiers_for(tier, acting(principal))
     if not tiers:
         return []
-    return [_meeting_summary(r) for r in store.recent_records(tiers, limit, keep)]
+    return store.recent_summaries(tiers, limit, keep)
 
 
 def count_meetings(tier: str | Tier | None = None, principal: Principal | None = None) -> dict[str, int]:

@@ -28,6 +28,11 @@ def board_state_key(tier: str) -> str:
     return f"board:{tier}:done"
 
 
+def summaries_key(tier: str) -> str:
+    """hash: meeting_id -> the meeting's listing summary (store/meetings.record_summary)."""
+    return f"meetings:{tier}:summaries"
+
+
 def meetings_version_key(tier: str) -> str:
     """string: a counter bumped by every store or delete of a meeting of the tier (the search
     index skips its sync while it is unchanged)."""

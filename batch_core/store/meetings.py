@@ -10,11 +10,28 @@ from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
 from batch_core.store.board import board_entry
 from batch_core.store.keys import (board_key, board_state_key, content_key, meeting_key, meeting_tier_key,
-                                   meetings_key, meetings_version_key, speaker_names_key, title_digest, title_key)
+                                   meetings_key, meetings_version_key, speaker_names_key, summaries_key, title_digest,
+                                   title_key)
 
 
 def _record_digest(tier: str, record: dict[str, Any]) -> str:
     return record.get("title_digest") or title_digest(tier, record["title"])
+
+
+def record_summary(record: dict[str, Any]) -> dict[str, Any]:
+    """What a listing shows of a meeting: a few hundred bytes instead of the whole record."""
+    insights = record.get("insights") or {}
+    return {
+        "meeting_id": record["meeting_id"], "title": record["title"], "tier": record["tier"],
+        "batch_id": record.get("batch_id"), "processed_at": record.get("processed_at"),
+        "meeting_date": record.get("meeting_date"), "source_name": record.get("source_name"),
+        "provider": record.get("provider"), "model": record.get("model"),
+        "speakers": record.get("speakers", []), "word_count": record.get("word_count"),
+        "duration_seconds": record.get("duration_seconds"), "redacted": record.get("redacted"),
+        "summary": insights.get("summary", ""),
+        **{f"{name}_count": len(insights.get(name) or [])
+           for name in ("decisions", "action_items", "key_topics", "open_questions")},
+    }
 
 
 @storage
@@ -29,7 +46,9 @@ def save_record(record: MeetingRecord) -> None:
     if record.content_digest:
         pipe.sadd(content_key(tier, record.content_digest), record.meeting_id)
     pipe.set(meeting_tier_key(record.meeting_id), tier)
-    pipe.hset(board_key(tier), record.meeting_id, board_entry(record.model_dump(mode="json")))
+    dumped = record.model_dump(mode="json")
+    pipe.hset(board_key(tier), record.meeting_id, board_entry(dumped))
+    pipe.hset(summaries_key(tier), record.meeting_id, json.dumps(record_summary(dumped)))
     pipe.incr(meetings_version_key(tier))
     pipe.execute()
 
@@ -60,6 +79,7 @@ def delete_record(meeting_id: str) -> bool:
     pipe.delete(meeting_tier_key(meeting_id))
     pipe.hdel(board_key(tier), meeting_id)
     pipe.hdel(speaker_names_key(tier), meeting_id)
+    pipe.hdel(summaries_key(tier), meeting_id)
     pipe.incr(meetings_version_key(tier))
     if done_marks:
         pipe.hdel(board_state_key(tier), *done_marks)
@@ -124,3 +144,39 @@ def recent_records(tiers: Iterable[Tier], limit: int,
         if len(records) >= limit:
             break
     return records[:limit]
+
+
+@storage
+def recent_summaries(tiers: Iterable[Tier], limit: int,
+                     keep: Callable[[dict[str, Any]], bool] = lambda summary: True) -> list[dict[str, Any]]:
+    """Newest processed meetings across tiers, as listing summaries, for which keep() is true.
+    Reads the small summaries, never whole records (a meeting stored before they existed gets
+    its summary made once from its record)."""
+    client = get_client()
+    scored: list[tuple[float, str, str]] = []
+    for tier in tiers:
+        for meeting_id, score in client.zrevrange(meetings_key(tier.value), 0, -1, withscores=True):
+            scored.append((score, tier.value, meeting_id))
+    scored.sort(reverse=True)
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(scored), 500):
+        chunk = scored[start:start + 500]
+        pipe = client.pipeline(transaction=False)
+        for _, tier, meeting_id in chunk:
+            pipe.hget(summaries_key(tier), meeting_id)
+        for (_, tier, meeting_id), raw in zip(chunk, pipe.execute()):
+            summary = json.loads(raw) if raw else _backfill_summary(client, tier, meeting_id)
+            if summary is not None and keep(summary):
+                found.append(summary)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _backfill_summary(client: Any, tier: str, meeting_id: str) -> dict[str, Any] | None:
+    raw = client.get(meeting_key(tier, meeting_id))
+    if not raw:
+        return None
+    summary = record_summary(json.loads(raw))
+    client.hset(summaries_key(tier), meeting_id, json.dumps(summary))
+    return summary

@@ -140,3 +140,18 @@ def test_idempotency_keys():
     assert store.idempotency_reserve("k1", 60) == "batch_1"
     store.idempotency_release("k1")
     assert store.idempotency_reserve("k1", 60) is None
+
+
+def test_listings_read_small_summaries_and_make_missing_ones_once(redis_url):
+    import redis as redis_client
+    store.save_record(_record("meeting_a", "Alpha", minutes_ago=3))
+    store.save_record(_record("meeting_b", "Beta", minutes_ago=1))
+    client = redis_client.Redis.from_url(redis_url, decode_responses=True)
+    client.hdel("meetings:ordinary:summaries", "meeting_a")  # stored before summaries existed
+    listed = store.recent_summaries([Tier.ORDINARY], 10)
+    assert [s["meeting_id"] for s in listed] == ["meeting_b", "meeting_a"]
+    assert "transcript" not in listed[0] and listed[0]["summary"] == "s"
+    assert client.hexists("meetings:ordinary:summaries", "meeting_a")  # made once, kept
+    assert store.recent_summaries([Tier.ORDINARY], 10, keep=lambda s: s["title"] == "Alpha")[0]["meeting_id"] == "meeting_a"
+    store.delete_record("meeting_b")
+    assert not client.hexists("meetings:ordinary:summaries", "meeting_b")
