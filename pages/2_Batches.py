@@ -115,6 +115,21 @@ def may_change(batch: dict) -> bool:
             and (int(batch.get("total") or 0) == sensitive_count or who.may_process("ordinary")))
 
 
+def requeue_button(column, chosen: str, action, state: str, count: int, allowed: bool, runs_with: str, *,
+                   label: str, key: str, icon: str, refused: str) -> None:
+    """Retry failed / Re-queue canceled: the provider they will run with is named before the click."""
+    if not column.button(f"{label} ({count})", key=key, icon=icon, disabled=count == 0 or not allowed,
+                         width="stretch", help=f"They run with {runs_with} (the provider configured now)."):
+        return
+    try:
+        result = guarded(action, chosen)
+    except core.BatchError as exc:
+        st.error(f"{refused} was refused: {escape_markdown(exc)}", icon=":material/block:")
+        return
+    flash(f"Batch {chosen}: {result.get('requeued', 0)} {state} meetings queued again; they run with {runs_with}.")
+    st.rerun()
+
+
 def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: bool) -> None:
     allowed = may_change(batch)
     engine = core.engine_info()
@@ -132,28 +147,10 @@ def show_actions(chosen: str, batch: dict, counts: dict, rows: list, active: boo
             flash(f"Batch {chosen}: {result.get('canceled_now', 0)} queued meetings canceled; "
                   "meetings already running will finish.")
             st.rerun()
-    if actions[1].button(f"Retry failed ({counts['failed']})", key="retry_failed", icon=":material/replay:",
-                         disabled=counts["failed"] == 0 or not allowed, width="stretch",
-                         help=f"They run again with {runs_with} (the provider configured now)."):
-        try:
-            result = guarded(core.retry_failed, chosen)
-        except core.BatchError as exc:
-            st.error(f"Retry was refused: {escape_markdown(exc)}", icon=":material/block:")
-        else:
-            flash(f"Batch {chosen}: {result.get('requeued', 0)} failed meetings queued again; they run with "
-                  f"{runs_with}.")
-            st.rerun()
-    if actions[5].button(f"Re-queue canceled ({counts['canceled']})", key="requeue_canceled", icon=":material/redo:",
-                         disabled=counts["canceled"] == 0 or not allowed, width="stretch",
-                         help=f"They run with {runs_with}."):
-        try:
-            result = guarded(core.requeue_canceled, chosen)
-        except core.BatchError as exc:
-            st.error(f"Re-queue was refused: {escape_markdown(exc)}", icon=":material/block:")
-        else:
-            flash(f"Batch {chosen}: {result.get('requeued', 0)} canceled meetings queued again; they run with "
-                  f"{runs_with}.")
-            st.rerun()
+    requeue_button(actions[1], chosen, core.retry_failed, "failed", counts["failed"], allowed, runs_with,
+                   label="Retry failed", key="retry_failed", icon=":material/replay:", refused="Retry")
+    requeue_button(actions[5], chosen, core.requeue_canceled, "canceled", counts["canceled"], allowed, runs_with,
+                   label="Re-queue canceled", key="requeue_canceled", icon=":material/redo:", refused="Re-queue")
     actions[2].download_button(
         "Results (JSON)", data=lambda who=principal(): batch_json(
             core.get(chosen, principal=who) or batch,

@@ -23,6 +23,9 @@ from email import policy
 from email.parser import BytesParser
 from typing import TYPE_CHECKING, Any
 
+from tests.fakes.llm_scripts import RecordedRequest
+from tests.fakes.llm_wire import prompt_tokens
+
 if TYPE_CHECKING:
     from tests.fakes.llm_server import FakeLLMServer
 
@@ -96,8 +99,6 @@ class FakeBatches:
 
     # ------------------------------------------------------------------ shared
     def _answer(self, live_path: str, body: dict[str, Any], index: int, created: float) -> _Item:
-        from tests.fakes.llm_server import RecordedRequest  # the server module imports this one
-        from tests.fakes.llm_wire import prompt_tokens
         raw = json.dumps(body)
         request = RecordedRequest(live_path, {}, raw, body, time.time())
         request.via_batch = True  # type: ignore[attr-defined]

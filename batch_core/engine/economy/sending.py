@@ -124,14 +124,12 @@ class Sender:
             log.warning("economy batch %s: found provider batch %s of an unconfirmed intent", self.batch_id, found)
             self._confirmed(submission, found)
             return
-        group = [r for index in submission["indexes"] if self._still_ours(index)
+        snap = call_with_retry(store.snapshot, self.batch_id)
+        running = {r["index"] for r in (snap[1] if snap else []) if r["status"] == "processing"}
+        group = [r for index in submission["indexes"] if index in running
                  for r in self._requests_for(index, redact=False)]
         if group:
             self._send(group, submission, looked=True)
-
-    def _still_ours(self, index: int) -> bool:
-        snap = call_with_retry(store.snapshot, self.batch_id)
-        return bool(snap and any(r["index"] == index and r["status"] == "processing" for r in snap[1]))
 
     def _send(self, group: list[BatchRequest], submission: dict[str, Any], looked: bool = False) -> None:
         attempts = 0

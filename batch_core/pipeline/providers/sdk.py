@@ -59,6 +59,14 @@ def sdk_fault(exc: Exception) -> ProviderFault:
     return ProviderFault("invalid_answer", detail=f"unreadable response ({name})")
 
 
+def translated(fn: Callable[[], T], api_error: type[Exception]) -> T:
+    """Run one SDK call; the SDK's exception becomes a ProviderFault (for the retry policy)."""
+    try:
+        return fn()
+    except api_error as exc:
+        raise sdk_fault(exc) from None
+
+
 def _provider_message(body: object) -> str | None:
     """The provider's own sentence from an error body ({"error": {"message"}} or {"message"})."""
     if isinstance(body, dict):

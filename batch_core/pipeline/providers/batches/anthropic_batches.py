@@ -8,7 +8,7 @@ import anthropic
 
 from batch_core.config import Settings
 from batch_core.pipeline.providers.batches.base import BatchRequest, BatchStatus, ItemResult
-from batch_core.pipeline.providers.sdk import sdk_fault
+from batch_core.pipeline.providers.sdk import translated
 
 T = TypeVar("T")
 COUNT_NAMES = ("processing", "succeeded", "errored", "canceled", "expired")
@@ -24,10 +24,7 @@ class AnthropicBatches:
                                            timeout=config.llm_timeout_seconds, max_retries=0)
 
     def _call(self, fn: Callable[[], T]) -> T:
-        try:
-            return fn()
-        except anthropic.APIError as exc:
-            raise sdk_fault(exc) from None
+        return translated(fn, anthropic.APIError)
 
     def create(self, requests: Sequence[BatchRequest], tag: str) -> str:
         # Message Batches take no metadata: `find` recognises an unrecorded batch by time and size.

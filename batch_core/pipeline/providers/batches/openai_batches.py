@@ -12,7 +12,7 @@ from openai.types.chat import ChatCompletion
 from batch_core.config import Settings
 from batch_core.pipeline.providers.batches.base import BatchRequest, BatchStatus, ItemResult
 from batch_core.pipeline.providers.openai_provider import settled_httpx
-from batch_core.pipeline.providers.sdk import sdk_fault
+from batch_core.pipeline.providers.sdk import translated
 
 T = TypeVar("T")
 ENDPOINT: Literal["/v1/chat/completions"] = "/v1/chat/completions"
@@ -33,10 +33,7 @@ class OpenAIBatches:
                                      timeout=config.llm_timeout_seconds, max_retries=0)
 
     def _call(self, fn: Callable[[], T]) -> T:
-        try:
-            return fn()
-        except openai.APIError as exc:
-            raise sdk_fault(exc) from None
+        return translated(fn, openai.APIError)
 
     def create(self, requests: Sequence[BatchRequest], tag: str) -> str:
         lines = "".join(json.dumps({"custom_id": r.custom_id, "method": "POST", "url": ENDPOINT,
