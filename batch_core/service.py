@@ -22,7 +22,7 @@ from batch_core.engine import dispatch, identity, pool, state
 from batch_core.config import settings
 from batch_core.models import BatchMode, BatchState, MeetingIn, Tier, batch_outcome, economy_progress, outcome_words
 from batch_core.store import normalise_title
-from batch_core.errors import BatchError
+from batch_core.errors import BatchError, StorageUnavailable
 from batch_core.pipeline.providers.batches.base import BATCH_PRICE_FACTOR
 from batch_core.library import batch_minutes, get_meeting
 from batch_core.engine.planning import plan_batch
@@ -309,7 +309,15 @@ def engine_info() -> dict[str, Any]:
         "audit_retention_days": config.audit_retention_days,
         "economy_unavailable": economy_refusal(config),  # None: economy mode can be chosen
         "economy_price_factor": BATCH_PRICE_FACTOR,
+        "search_backend": _search_backend(),
     }
+
+
+def _search_backend() -> str:
+    try:
+        return {"redis": "FT.SEARCH (Redis Query Engine)", "sqlite": "SQLite FTS5 in the data dir"}[store.search_backend()]
+    except StorageUnavailable as exc:
+        return f"unavailable: {exc}"
 
 
 def fleet_info() -> dict[str, Any]:

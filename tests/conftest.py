@@ -13,7 +13,7 @@ import redis
 
 from batch_core import config
 from batch_core.access import audit
-from tests.servers import RedisProcess, free_port
+from tests.servers import RedisProcess, free_port, query_engine_module
 
 # Set before any test module is imported: modules that build the API app at import time would
 # otherwise write the first-start token into the project's own data/ folder.
@@ -37,6 +37,31 @@ def redis_url(tmp_path_factory):
         os.environ.pop("REDIS_URL", None)
     else:
         os.environ["REDIS_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def query_engine_url(tmp_path_factory):
+    """A second real server, with the Redis Query Engine (FT.SEARCH) loaded."""
+    server = RedisProcess(tmp_path_factory.mktemp("redis-search"), aof=False,
+                          extra_args=("--loadmodule", str(query_engine_module())))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def search_backend(request, monkeypatch):
+    """Run the test with each search backend: SQLite FTS5 beside the session's server (which has
+    no Query Engine), and FT.SEARCH on a server that has it (empty at the start, as always)."""
+    if request.param == "redis":
+        url = request.getfixturevalue("query_engine_url")
+        client = redis.Redis.from_url(url)
+        client.flushall()
+        client.close()
+        monkeypatch.setenv("REDIS_URL", url)
+        config.reload_settings()
+        _reset_app()
+    yield request.param
 
 
 def _reset_app() -> None:

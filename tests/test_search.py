@@ -1,16 +1,22 @@
 """Search: every word must occur, the best match first, highlighted snippets, filters, tiers the
-principal may read, audited sensitive hits; the index follows Redis (deleted meetings vanish)."""
+principal may read, audited sensitive hits; the index follows Redis (deleted meetings vanish).
+Each test runs on both backends: SQLite FTS5 (the session's server has no Query Engine) and
+FT.SEARCH on a real server with the RediSearch module."""
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import pytest
+import redis
 from fastapi.testclient import TestClient
 
 import batch_core
 from batch_core import Principal, Role, config
 from batch_core.access import tokens
 from batch_core.api.app import create_app
+from batch_core.store.client import get_client as redis_client
+from batch_core.store.keys import SEARCH_INDEX
 
 ANALYST = Principal("ana", frozenset({Role.ANALYST}), "test")
 REMOTE = ("Maria: The remote control needs fewer buttons, the remote should feel simple.\n"
@@ -28,7 +34,8 @@ def _stored(make_meeting) -> dict[str, str]:
     return {r["title"]: r["meeting_id"] for r in batch["results"]}
 
 
-def test_search_ranks_highlights_filters_and_follows_redis(make_meeting):
+def test_search_ranks_highlights_filters_and_follows_redis(make_meeting, search_backend):
+    assert batch_core.store.search_backend() == search_backend
     ids = _stored(make_meeting)
     hits = batch_core.search_meetings("remote")
     assert [h["meeting_id"] for h in hits][:1] == [ids["Remote control kickoff"]]  # title weighs most
@@ -48,12 +55,45 @@ def test_search_ranks_highlights_filters_and_follows_redis(make_meeting):
     # The index follows Redis: a deleted meeting is no longer found.
     batch_core.delete_meeting(ids["Remote control kickoff"])
     assert [h["title"] for h in batch_core.search_meetings("remote")] == ["HR case"]
-    index = Path(config.settings().data_dir) / "search" / "index.sqlite3"
-    assert index.stat().st_mode & 0o777 == 0o600
-    assert sqlite3.connect(index).execute("SELECT count(*) FROM docs").fetchone()[0] == 2
+    if search_backend == "sqlite":
+        index = Path(config.settings().data_dir) / "search" / "index.sqlite3"
+        assert index.stat().st_mode & 0o777 == 0o600
+        assert sqlite3.connect(index).execute("SELECT count(*) FROM docs").fetchone()[0] == 2
+    else:  # one search hash per stored meeting, deleted with its record
+        client = redis_client()
+        assert sorted(client.scan_iter(match="search:*")) == sorted(
+            f"search:{tier}:{ids[title]}" for title, tier in (("Budget sync", "ordinary"), ("HR case", "sensitive")))
+        assert int(client.ft(SEARCH_INDEX).info()["num_docs"]) == 2
 
 
-def test_search_over_http(make_meeting, tmp_path, monkeypatch):
+def test_meetings_stored_before_the_index_existed_are_found(make_meeting, query_engine_url, monkeypatch):
+    """A server that gains the Query Engine (an upgrade to Redis 8), or records written while
+    BATCH_SEARCH_BACKEND=sqlite: the first FT.SEARCH adds the missing search hashes."""
+    client = redis.Redis.from_url(query_engine_url, decode_responses=True)
+    client.flushall()
+    monkeypatch.setenv("REDIS_URL", query_engine_url)
+    monkeypatch.setenv("BATCH_SEARCH_BACKEND", "sqlite")
+    config.reload_settings()
+    batch_core.reset_for_tests()
+    ids = _stored(make_meeting)
+    assert not list(client.scan_iter(match="search:*")), "the sqlite backend writes no search hashes"
+    monkeypatch.setenv("BATCH_SEARCH_BACKEND", "redis")
+    config.reload_settings()
+    assert batch_core.store.search_backend() == "redis"
+    assert {h["meeting_id"] for h in batch_core.search_meetings("remote")} == {ids["Remote control kickoff"], ids["HR case"]}
+    assert len(list(client.scan_iter(match="search:*"))) == 3
+    client.flushall()
+    client.close()
+
+
+def test_asking_for_ft_search_on_a_server_without_it_says_so(monkeypatch):
+    monkeypatch.setenv("BATCH_SEARCH_BACKEND", "redis")
+    config.reload_settings()
+    with pytest.raises(batch_core.StorageUnavailable, match="has no Query Engine"):
+        batch_core.search_meetings("remote")
+
+
+def test_search_over_http(make_meeting, tmp_path, monkeypatch, search_backend):
     ids = _stored(make_meeting)
     monkeypatch.setenv("BATCH_API_TOKENS_FILE", str(tmp_path / "api_tokens.toml"))
     config.reload_settings()

@@ -159,5 +159,6 @@ def engine_summary(info: dict) -> list[tuple[str, str]]:
         ("Model", str(info.get("model") or "?")),
         ("Workers", str(info.get("workers") or info.get("max_workers") or "?")),
         ("Executor", str(info.get("executor") or "?")),
+        ("Search", str(info.get("search_backend") or "?")),
     ]
     return pairs

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar
 
@@ -12,6 +13,24 @@ from batch_core.store.client import heal, unavailable
 from batch_core.store import scripts
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+MARK_START, MARK_END = "\x02", "\x03"  # search snippet highlights; callers turn them into their own markup
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search, as both search backends split them."""
+    return _WORD.findall(text)
+
+
+def insights_text(insights: dict[str, Any]) -> str:
+    """What search reads of a meeting's insights."""
+    parts = [insights.get("summary") or ""]
+    parts += [f"{d.get('topic', '')} {d.get('decision', '')}" for d in insights.get("decisions") or []]
+    parts += [f"{a.get('task', '')} {a.get('owner') or ''}" for a in insights.get("action_items") or []]
+    parts += [t.get("name", "") for t in insights.get("key_topics") or []]
+    parts += [q.get("question", "") for q in insights.get("open_questions") or []]
+    return "\n".join(p for p in parts if p)
 
 
 def utc_now() -> str:

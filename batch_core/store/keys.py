@@ -44,6 +44,16 @@ def speaker_names_key(tier: str) -> str:
     return f"speakers:{tier}"
 
 
+SEARCH_INDEX = "meetings-search-v1"  # FT.CREATE'd over every key under SEARCH_PREFIX
+SEARCH_PREFIX = "search:"
+
+
+def search_key(tier: str, meeting_id: str) -> str:
+    """hash: a stored meeting's text and filter fields for FT.SEARCH (store/search_redis.py); only
+    written where the server has the Query Engine."""
+    return f"{SEARCH_PREFIX}{tier}:{meeting_id}"
+
+
 def economy_key(batch_id: str) -> str:
     """hash: an economy batch's ledger (store/economy.py): ids and counts, never text."""
     return f"batch:{batch_id}:economy"

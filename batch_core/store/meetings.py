@@ -10,8 +10,9 @@ from batch_core.store.client import get_client
 from batch_core.store.common import parse_time, storage
 from batch_core.store.board import board_entry
 from batch_core.store.keys import (board_key, board_state_key, content_key, meeting_key, meeting_tier_key,
-                                   meetings_key, meetings_version_key, speaker_names_key, summaries_key, title_digest,
-                                   title_key)
+                                   meetings_key, meetings_version_key, search_key, speaker_names_key, summaries_key,
+                                   title_digest, title_key)
+from batch_core.store.search_redis import index_document, keeps_search_hashes
 
 
 def _record_digest(tier: str, record: dict[str, Any]) -> str:
@@ -39,7 +40,8 @@ def save_record(record: MeetingRecord) -> None:
     """Store (or overwrite: ids are deterministic) a processed meeting and its indexes."""
     tier = record.tier.value
     processed = parse_time(record.processed_at) or datetime.now(timezone.utc)
-    pipe = get_client().pipeline(transaction=True)
+    client = get_client()
+    pipe = client.pipeline(transaction=True)
     pipe.set(meeting_key(tier, record.meeting_id), record.model_dump_json())
     pipe.zadd(meetings_key(tier), {record.meeting_id: processed.timestamp()})
     pipe.sadd(title_key(tier, record.title_digest or title_digest(tier, record.title)), record.meeting_id)
@@ -49,6 +51,8 @@ def save_record(record: MeetingRecord) -> None:
     dumped = record.model_dump(mode="json")
     pipe.hset(board_key(tier), record.meeting_id, board_entry(dumped))
     pipe.hset(summaries_key(tier), record.meeting_id, json.dumps(record_summary(dumped)))
+    if keeps_search_hashes(client):
+        pipe.hset(search_key(tier, record.meeting_id), mapping=index_document(dumped))
     pipe.incr(meetings_version_key(tier))
     pipe.execute()
 
@@ -80,6 +84,7 @@ def delete_record(meeting_id: str) -> bool:
     pipe.hdel(board_key(tier), meeting_id)
     pipe.hdel(speaker_names_key(tier), meeting_id)
     pipe.hdel(summaries_key(tier), meeting_id)
+    pipe.delete(search_key(tier, meeting_id))
     pipe.incr(meetings_version_key(tier))
     if done_marks:
         pipe.hdel(board_state_key(tier), *done_marks)
