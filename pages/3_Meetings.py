@@ -213,8 +213,7 @@ else:
     pages = max(1, -(-counted // PAGE_SIZE))
     page = int(filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
                                        key="meeting_page"))
-    listed = guarded(core.list_meetings, tier=tier_filter, limit=page * PAGE_SIZE)
-    meetings = listed[(page - 1) * PAGE_SIZE:]
+    meetings = guarded(core.list_meetings, tier=tier_filter, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
 
 wanted = linked_id(st.query_params.get("meeting") or st.session_state.get(SELECTED_MEETING), "meeting")
 by_id = {m["meeting_id"]: m for m in meetings}
@@ -232,7 +231,7 @@ if not by_id:
 
 first = (page - 1) * PAGE_SIZE + 1
 st.caption(f"{counted} best matches, best first" if search.strip() else
-           f"Meetings {first}–{first + len(meetings) - 1} of {counted}" + (f" · page {page} of {counted // PAGE_SIZE + 1}"
+           f"Meetings {first}–{first + len(meetings) - 1} of {counted}" + (f" · page {page} of {-(-counted // PAGE_SIZE)}"
                                                                            if counted > PAGE_SIZE else ""))
 st.dataframe(meetings_frame(meetings), hide_index=True, width="stretch",
              height="auto" if len(meetings) <= 8 else 320,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from batch_core.ingest.archive import Member, iter_archive
 from batch_core.ingest.detect import SUPPORTED, IngestFormat, extension_of, hinted_format, sniff_container
@@ -25,8 +25,11 @@ def _unsupported(name: str) -> str:
     return f"unsupported file type {extension_of(name)} (supported: {SUPPORTED})"
 
 
+Progress = Callable[[int, str], None]  # (transcripts and errors so far, the name just read)
+
+
 def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits,
-              budget: TotalBudget) -> None:
+              budget: TotalBudget, progress: Progress | None = None) -> None:
     hint = hinted_format(leaf)
     container = sniff_container(data)
     if hint is None and container is None:
@@ -37,7 +40,7 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
         if len(data) > limits.max_total_bytes:
             report.errors.append(FileError(name=name, reason=archive_too_large(len(data), limits).reason))
             return
-        _add_archive(report, name, data, limits, budget)
+        _add_archive(report, name, data, limits, budget, progress)
         return
     if container is IngestFormat.DOCX:
         try:  # what a Word file inflates to counts against the upload's total, like an archive's
@@ -45,14 +48,15 @@ def _add_file(report: IngestReport, name: str, leaf: str, data: bytes, limits: L
         except TotalBudgetExceeded as exc:
             report.errors.append(FileError(name=name, reason=exc.reason))
             return
-    _add_parsed(report, name, leaf, data, limits)
+    _add_parsed(report, name, leaf, data, limits, progress)
 
 
-def _add_archive(report: IngestReport, name: str, data: bytes, limits: Limits, budget: TotalBudget) -> None:
+def _add_archive(report: IngestReport, name: str, data: bytes, limits: Limits, budget: TotalBudget,
+                 progress: Progress | None = None) -> None:
     try:
         for outcome in iter_archive(name, data, limits, budget):
             if isinstance(outcome, Member):
-                _add_parsed(report, outcome.name, outcome.leaf, outcome.data, limits)
+                _add_parsed(report, outcome.name, outcome.leaf, outcome.data, limits, progress)
                 if outcome.renamed and report.parsed and report.parsed[-1].name == outcome.name:
                     report.parsed[-1].warnings.append(UNSAFE_PATH)
             elif isinstance(outcome, FileError):
@@ -65,7 +69,8 @@ def _add_archive(report: IngestReport, name: str, data: bytes, limits: Limits, b
                                                          f"({type(exc).__name__}: {exc})"))
 
 
-def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits) -> None:
+def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits: Limits,
+                progress: Progress | None = None) -> None:
     try:
         report.parsed.append(parse_file(name, leaf, data, hinted_format(leaf) or IngestFormat.TEXT, limits))
     except IngestError as exc:
@@ -73,10 +78,13 @@ def _add_parsed(report: IngestReport, name: str, leaf: str, data: bytes, limits:
     except Exception as exc:  # a parser library's surprise must not sink the other files
         log.exception("unexpected error while parsing %r", name)
         report.errors.append(FileError(name=name, reason=f"could not be parsed ({type(exc).__name__}: {exc})"))
+    if progress is not None:
+        progress(len(report.parsed) + len(report.errors), name)
 
 
-def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:
-    """Parse uploaded files. One bad file or member never stops the others.
+def load_files(files: Iterable[tuple[str, bytes]], progress: Progress | None = None) -> IngestReport:
+    """Parse uploaded files. One bad file or member never stops the others. `progress` is told
+    after each transcript (or member) read, so a page can show a big upload moving.
 
     Names are display text: a `/` or `<script>` in an uploaded name is kept literally.
     """
@@ -89,7 +97,7 @@ def load_files(files: Iterable[tuple[str, bytes]]) -> IngestReport:
             report.ignored.append(IgnoredMember(name=name, reason="hidden file"))
             continue
         content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        _add_file(report, name, name, content, limits, budget)
+        _add_file(report, name, name, content, limits, budget, progress)
     return report
 
 

@@ -151,18 +151,27 @@ def recent_records(tiers: Iterable[Tier], limit: int,
     return records[:limit]
 
 
-@storage
-def recent_summaries(tiers: Iterable[Tier], limit: int,
-                     keep: Callable[[dict[str, Any]], bool] = lambda summary: True) -> list[dict[str, Any]]:
-    """Newest processed meetings across tiers, as listing summaries, for which keep() is true.
-    Reads the small summaries, never whole records (a meeting stored before they existed gets
-    its summary made once from its record)."""
-    client = get_client()
+def _newest(client: Any, tiers: list[str], offset: int, limit: int, bounded: bool) -> list[tuple[float, str, str]]:
+    """(score, tier, id) newest first: just the window [offset, offset + limit) when bounded."""
+    stop = offset + limit - 1 if bounded else -1
+    single = bounded and len(tiers) == 1
     scored: list[tuple[float, str, str]] = []
     for tier in tiers:
-        for meeting_id, score in client.zrevrange(meetings_key(tier.value), 0, -1, withscores=True):
-            scored.append((score, tier.value, meeting_id))
+        members = client.zrevrange(meetings_key(tier), offset if single else 0, stop, withscores=True)
+        scored.extend((score, tier, meeting_id) for meeting_id, score in members)
     scored.sort(reverse=True)
+    return scored if single or not bounded else scored[offset:offset + limit]
+
+
+@storage
+def recent_summaries(tiers: Iterable[Tier], limit: int,
+                     keep: Callable[[dict[str, Any]], bool] | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Newest processed meetings across tiers, as listing summaries, from the `offset`-th on (of
+    those keep() is true for). Without keep() only that window of ids is read; never whole
+    records (a meeting stored before summaries existed gets its summary made once from its record)."""
+    client = get_client()
+    scored = _newest(client, [tier.value for tier in tiers], offset, limit, bounded=keep is None)
+    skip = offset if keep is not None else 0
     found: list[dict[str, Any]] = []
     for start in range(0, len(scored), 500):
         chunk = scored[start:start + 500]
@@ -171,8 +180,12 @@ def recent_summaries(tiers: Iterable[Tier], limit: int,
             pipe.hget(summaries_key(tier), meeting_id)
         for (_, tier, meeting_id), raw in zip(chunk, pipe.execute()):
             summary = json.loads(raw) if raw else _backfill_summary(client, tier, meeting_id)
-            if summary is not None and keep(summary):
-                found.append(summary)
+            if summary is None or (keep is not None and not keep(summary)):
+                continue
+            if skip:
+                skip -= 1
+                continue
+            found.append(summary)
         if len(found) >= limit:
             break
     return found[:limit]

@@ -35,6 +35,7 @@ _SNIPPET_FIELDS = ("transcript", "insights", "speakers")
 _INDEXING_WAIT_SECONDS = 30.0
 _TAG_SPECIAL = re.compile(r"([^\w])", re.UNICODE)
 _capable: dict[str, bool] = {}
+_index_made: set[str] = set()
 _synced: dict[tuple[str, str], str] = {}
 
 
@@ -57,8 +58,16 @@ def has_query_engine(client: redis.Redis | None = None) -> bool:
 
 
 def keeps_search_hashes(client: redis.Redis) -> bool:
-    """Whether stores write search hashes: the server has the engine and search is not fixed to SQLite."""
-    return settings().search_backend != "sqlite" and has_query_engine(client)
+    """Whether stores write search hashes: the server has the engine and search is not fixed to
+    SQLite. The index is made at the first store of a process, so it grows with the hashes rather
+    than reading them all at the first search."""
+    if settings().search_backend == "sqlite" or not has_query_engine(client):
+        return False
+    where = _server(client)
+    if where not in _index_made:
+        _ensure_index(client)
+        _index_made.add(where)
+    return True
 
 
 def index_document(record: dict[str, Any]) -> dict[str, str | int | float]:

@@ -225,3 +225,26 @@ def test_select_none_and_all_keep_title_edits_and_each_row_has_its_own_tier():
     batch = core.wait(core.list_batches()[0]["batch_id"], timeout=120, poll=0.1)
     tiers = {row["source_name"]: row["tier"] for row in batch["results"]}
     assert tiers["budget_sync.srt"] == "sensitive" and tiers["roadmap_review.vtt"] == "ordinary"
+
+
+def _big_zip(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zipped:
+        for n in range(count):
+            zipped.writestr(f"import/meeting_{n:02d}.txt", transcript(f"topic {n}"))
+    return buffer.getvalue()
+
+
+def test_reading_a_big_upload_reports_each_transcript_as_it_goes():
+    seen: list[tuple[int, str]] = []
+    report = load_files([("old_meetings.zip", _big_zip(60))], progress=lambda read, name: seen.append((read, name)))
+    assert len(report.parsed) == 60
+    assert [read for read, _ in seen] == list(range(1, 61))
+    assert seen[-1][1] == "old_meetings.zip/import/meeting_59.txt"
+
+
+def test_the_upload_page_says_what_it_read():
+    at = open_page(PAGE)
+    upload(at, [("old_meetings.zip", _big_zip(60), "application/zip")])
+    labels = [block.label for block in at.status]
+    assert "Read 60 transcript(s) from 1 file(s)" in labels, labels
