@@ -1,5 +1,6 @@
-"""The operator's tools in a real browser: the action-item board filtered by owner, and search on
-the Meetings page with a hit that opens its meeting (Debian's Chromium, `streamlit run`)."""
+"""The operator's tools in a real browser: the action-item board filtered by owner, search on the
+Meetings page with a hit that opens its meeting, a speaker's given name on the meeting page, and
+Reprocess naming the provider before it runs (Debian's Chromium, `streamlit run`)."""
 from __future__ import annotations
 
 import pytest
@@ -49,3 +50,22 @@ def test_board_and_search_in_a_real_browser(redis_url, tmp_path, monkeypatch):
         page.goto(f"{base}/Meetings?meeting={top['meeting_id']}")  # the link opens a tab of its own
         wait_idle(page)
         page.get_by_role("heading", name=top["title"]).first.wait_for()
+
+        # A name given to a speaker label shows on the page (the grid itself is a canvas: the
+        # names are given through the library, as the Save button does).
+        label = core.get_meeting(top["meeting_id"])["speakers"][0]
+        core.rename_speakers(top["meeting_id"], {label: "Åse Lindqvist"})
+        page.reload()
+        wait_idle(page)
+        page.get_by_text("Åse Lindqvist").first.wait_for(state="attached")  # in the transcript and tables
+
+        page.get_by_text("Reprocess this meeting").click()
+        page.get_by_text("Runs it again with local / local-rules-v1").wait_for()
+        page.get_by_role("button", name="Reprocess").click()
+        page.get_by_text("Reprocessing as batch").wait_for(timeout=30_000)
+        wait_idle(page)
+        again = core.list_batches(limit=1)[0]
+        done = core.wait(again["batch_id"], timeout=120)
+        assert done["completed"] == 1
+        assert core.get_meeting(done["results"][0]["meeting_id"])["title"] == top["title"]
+        assert core.count_meetings()["ordinary"] == 2  # the new result replaced the old one
