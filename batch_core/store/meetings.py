@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
@@ -151,8 +152,13 @@ def recent_records(tiers: Iterable[Tier], limit: int,
     return records[:limit]
 
 
+_DEEP_OFFSET = 1000  # beyond this, a page over several tiers is found by score, not by reading the ids before it
+
+
 def _newest(client: Any, tiers: list[str], offset: int, limit: int, bounded: bool) -> list[tuple[float, str, str]]:
     """(score, tier, id) newest first: just the window [offset, offset + limit) when bounded."""
+    if bounded and len(tiers) > 1 and offset > _DEEP_OFFSET:
+        return _window_by_score(client, tiers, offset, limit)
     stop = offset + limit - 1 if bounded else -1
     single = bounded and len(tiers) == 1
     scored: list[tuple[float, str, str]] = []
@@ -161,6 +167,43 @@ def _newest(client: Any, tiers: list[str], offset: int, limit: int, bounded: boo
         scored.extend((score, tier, meeting_id) for meeting_id, score in members)
     scored.sort(reverse=True)
     return scored if single or not bounded else scored[offset:offset + limit]
+
+
+def _window_by_score(client: Any, tiers: list[str], offset: int, limit: int) -> list[tuple[float, str, str]]:
+    """A deep page over several tiers: bisect for the score of the offset-th newest meeting (ZCOUNT,
+    about 64 round trips of one pipeline each), then read only from that score down."""
+    keys = [meetings_key(tier) for tier in tiers]
+
+    def at_least(score: float) -> int:
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.zcount(key, score, "+inf")
+        return sum(pipe.execute())
+
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.zrange(key, 0, 0, withscores=True)
+        pipe.zrevrange(key, 0, 0, withscores=True)
+    ends = [found[0][1] for found in pipe.execute() if found]
+    need = offset + 1
+    if not ends or at_least(min(ends)) < need:
+        return []
+    low, high = min(ends), max(ends)  # at_least(low) >= need throughout
+    while low < high:
+        middle = low + (high - low) / 2
+        if middle <= low:
+            middle = high  # adjacent doubles
+        if at_least(middle) >= need:
+            low = middle
+        else:
+            high = math.nextafter(middle, -math.inf)
+    skip = offset - at_least(math.nextafter(low, math.inf))
+    scored: list[tuple[float, str, str]] = []
+    for tier, key in zip(tiers, keys):
+        members = client.zrevrangebyscore(key, low, "-inf", start=0, num=skip + limit, withscores=True)
+        scored.extend((score, tier, meeting_id) for meeting_id, score in members)
+    scored.sort(reverse=True)
+    return scored[skip:skip + limit]
 
 
 @storage

@@ -147,14 +147,24 @@ def search_sqlite(text: str, tiers: list[str], *, date_from: str | None = None, 
     if speaker:
         where.append("d.speakers LIKE ? ESCAPE '\\'")
         args.append("%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    query = (f"SELECT d.meeting_id, d.tier, d.day, d.batch_id, d.provider, d.language, fts.title, "
-             f"bm25(fts, 10.0, 1.0, 4.0, 2.0) AS score, "
-             f"snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 14) "
-             f"FROM fts JOIN docs d ON d.id = fts.rowid "
-             f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
+    # Ranked first, snippets after for the top rows only: SQLite computes a row's columns before it
+    # sorts, so a snippet in the ranking query is made for every match (0.8 s for "um" at 100k).
+    ranking = (f"SELECT fts.rowid, bm25(fts, 10.0, 1.0, 4.0, 2.0) AS score FROM fts JOIN docs d ON d.id = fts.rowid "
+               f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
     with _lock:
         connection = _connection()
         _sync(connection, tiers)
-        rows = connection.execute(query, [expression, *args, max(1, min(limit, 500))]).fetchall()
-    return [{"meeting_id": r[0], "tier": r[1], "day": r[2], "batch_id": r[3], "provider": r[4], "language": r[5],
-             "title": r[6], "score": round(-float(r[7]), 4), "snippet": r[8]} for r in rows]
+        ranked = connection.execute(ranking, [expression, *args, max(1, min(limit, 500))]).fetchall()
+        if not ranked:
+            return []
+        details = {r[0]: r[1:] for r in connection.execute(
+            f"SELECT fts.rowid, d.meeting_id, d.tier, d.day, d.batch_id, d.provider, d.language, fts.title, "
+            f"snippet(fts, -1, '{MARK_START}', '{MARK_END}', '…', 14) FROM fts JOIN docs d ON d.id = fts.rowid "
+            f"WHERE fts MATCH ? AND fts.rowid IN ({','.join('?' * len(ranked))})",
+            [expression, *(rowid for rowid, _ in ranked)]).fetchall()}
+    hits = []
+    for rowid, score in ranked:
+        r = details[rowid]
+        hits.append({"meeting_id": r[0], "tier": r[1], "day": r[2], "batch_id": r[3], "provider": r[4],
+                     "language": r[5], "title": r[6], "score": round(-float(score), 4), "snippet": r[7]})
+    return hits

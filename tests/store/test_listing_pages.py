@@ -10,7 +10,7 @@ def _store(count: int) -> None:
     for n in range(count):
         store.save_record(MeetingRecord(
             meeting_id=f"meeting_{n:012x}", batch_id="batch_00000000", title=f"{'Budget' if n % 3 else 'Design'} {n}",
-            tier=Tier.SENSITIVE if n % 4 == 0 else Tier.ORDINARY, processed_at=f"2026-11-{1 + n:02d}T12:00:00.000Z",
+            tier=Tier.SENSITIVE if n % 4 == 0 else Tier.ORDINARY, processed_at=f"2026-11-{1 + n // 2:02d}T12:00:00.000Z",  # pairs tie
             provider="local", model="local-rules-v1", speakers=["A"], word_count=30, transcript="word " * 30,
             insights=Insights(summary="s"), sentiment=[], audit=[]))
 
@@ -18,12 +18,25 @@ def _store(count: int) -> None:
 def test_pages_over_one_tier_and_over_all_tiers_add_up_to_the_list():
     _store(11)
     for tier in (None, "ordinary", "sensitive"):
-        whole = [m["meeting_id"] for m in batch_core.list_meetings(tier=tier, limit=100)]
-        assert whole == sorted(whole, reverse=True)  # newest first (ids follow processed_at here)
+        listed = batch_core.list_meetings(tier=tier, limit=100)
+        whole = [m["meeting_id"] for m in listed]
+        times = [m["processed_at"] for m in listed]
+        assert times == sorted(times, reverse=True)  # newest first
         paged = [m["meeting_id"] for offset in range(0, 12, 3)
                  for m in batch_core.list_meetings(tier=tier, limit=3, offset=offset)]
         assert paged == whole, tier
     assert len(batch_core.list_meetings(limit=100)) == 11
+    assert batch_core.list_meetings(limit=3, offset=11) == []
+
+
+def test_deep_pages_found_by_score_match_the_list(monkeypatch):
+    _store(11)
+    whole = [m["meeting_id"] for m in batch_core.list_meetings(limit=100)]
+    monkeypatch.setattr("batch_core.store.meetings._DEEP_OFFSET", 0)
+    for size in (1, 3, 4):
+        paged = [m["meeting_id"] for offset in range(0, 12, size)
+                 for m in batch_core.list_meetings(limit=size, offset=offset)]
+        assert paged == whole, size
     assert batch_core.list_meetings(limit=3, offset=11) == []
 
 
