@@ -167,3 +167,20 @@ def test_the_local_provider_says_it_has_no_economy_mode(make_meeting, monkeypatc
     with pytest.raises(batch_core.BatchError, match="mode must be 'live' or 'economy'"):
         batch_core.submit([make_meeting()], mode="cheap")
     assert batch_core.list_batches() == []
+
+
+def test_the_token_budget_is_kept_before_the_batch_is_sent(economy_server, monkeypatch):
+    """An economy batch goes whole: LLM_MAX_BATCH_TOKENS decides which meetings go, before it is sent."""
+    meetings = durable_meetings(5)
+    from batch_core.models import MeetingIn
+    from batch_core.pipeline.estimate import estimate_meeting  # what the Upload page shows for each
+    estimates = [estimate_meeting(MeetingIn.model_validate(m), config.settings()) for m in meetings]
+    two = sum(e["input_tokens"] + e["output_tokens"] for e in estimates[:2])
+    third = estimates[2]["input_tokens"] + estimates[2]["output_tokens"]
+    monkeypatch.setenv("LLM_MAX_BATCH_TOKENS", str(two + third // 2))  # room for two meetings, not three
+    config.reload_settings()
+    batch = batch_core.wait(batch_core.submit(meetings, mode="economy")["batch_id"], timeout=120)
+    assert (batch["completed"], batch["failed"]) == (2, 3), [r["error"] for r in batch["results"]]
+    assert [r["status"] for r in batch["results"]] == ["completed", "completed", "failed", "failed", "failed"]
+    assert all("LLM_MAX_BATCH_TOKENS" in r["error"] for r in batch["results"][2:])
+    assert economy_server.batches.requests_sent() == 2

@@ -21,6 +21,7 @@ from batch_core.engine.processing import RedactedInput, StageClock
 from batch_core.errors import MeetingFailed, ProviderAuthError
 from batch_core.models import Stage
 from batch_core.pipeline import prepare
+from batch_core.pipeline.estimate import estimate_meeting
 from batch_core.pipeline.economy import economy_requests, parse_custom_id
 from batch_core.pipeline.providers.batches import BatchAPI, BatchRequest, split_requests
 from batch_core.pipeline.providers.sdk import SdkProvider
@@ -40,6 +41,7 @@ class Sender:
     provider: SdkProvider
     config: Settings
     ledger: dict[str, Any] = field(default_factory=dict)
+    _estimates: dict[int, int] = field(default_factory=dict)  # index -> estimated tokens (the budget check)
 
     def run(self) -> None:
         """Claim and send what is queued; settle intents a stopped process left unconfirmed."""
@@ -58,9 +60,30 @@ class Sender:
         for submission in list(self.ledger["submissions"].values()):
             if submission["state"] == "intent":
                 self._confirm_or_resend(submission)
+        fresh = self._within_budget(fresh)
         if fresh:
             for group in split_requests(fresh, self.api.max_requests, self.api.max_bytes):
                 self._send(group, self._new_submission(group))
+
+    def _within_budget(self, fresh: list[BatchRequest]) -> list[BatchRequest]:
+        """LLM_MAX_BATCH_TOKENS before anything goes: an economy batch is sent whole, so the meetings
+        (in order) whose estimate (the Upload page's: input plus the usual answer) would pass the
+        budget fail here, unsent, instead of being stopped call by call as live meetings are."""
+        budget = self.config.llm_max_batch_tokens
+        if budget <= 0 or not fresh:
+            return fresh
+        used = call_with_retry(store.batch_tokens, self.batch_id)
+        kept: list[BatchRequest] = []
+        for index in sorted({parsed[0] for r in fresh if (parsed := parse_custom_id(r.custom_id))}):
+            needed = self._estimates.get(index, 0)
+            if used + needed > budget:
+                rows.fail(self.batch_id, index, f"Not sent: this meeting's estimated {needed:,} tokens would pass "
+                          f"the batch's token budget (LLM_MAX_BATCH_TOKENS={budget:,}; {used:,} counted before it). "
+                          "Raise the budget and retry the failed meetings.")
+                continue
+            used += needed
+            kept.extend(r for r in fresh if (parsed := parse_custom_id(r.custom_id)) and parsed[0] == index)
+        return kept
 
     def _claim(self, index: int) -> bool:
         patch: dict[str, Any] = {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
@@ -87,6 +110,8 @@ class Sender:
             ready = prepare(queued.meeting, clock if redact else (lambda stage: None), queued.redaction,
                             redacted)
             requests = economy_requests(self.provider, ready, index, self.config)
+            estimate = estimate_meeting(queued.meeting, self.config)
+            self._estimates[index] = estimate["input_tokens"] + estimate["output_tokens"]
         except MeetingFailed as exc:
             rows.fail(self.batch_id, index, redacted.clean(str(exc)))
             return []
