@@ -56,6 +56,7 @@ class Settings:
     redis_connect_timeout: float = 2.0
     secret_key: str | None = None  # Fernet key for raw sensitive input at rest; else a key file
     search_backend: str = "auto"  # auto: FT.SEARCH where the server has it, else SQLite FTS5
+    redis_modules: tuple[str, ...] = ()  # modules the embedded server loads (e.g. a redisearch.so)
 
     # Batches
     max_meetings: int = 50
@@ -146,6 +147,7 @@ def load_settings() -> Settings:
         redis_connect_timeout=_env_float("BATCH_REDIS_TIMEOUT_SECONDS", 2.0),
         secret_key=_env_str("BATCH_SECRET_KEY", None),
         search_backend=(_env_str("BATCH_SEARCH_BACKEND", "auto") or "auto").lower(),
+        redis_modules=_env_list("BATCH_REDIS_MODULES", ()),
         max_meetings=_env_int("BATCH_MAX_MEETINGS", 50),
         max_workers=_env_int("BATCH_MAX_WORKERS", 3),
         result_ttl_seconds=_env_int("BATCH_RESULT_TTL_SECONDS", 86400),

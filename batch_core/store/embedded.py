@@ -150,6 +150,11 @@ def _start_server() -> str:
     binary = server_binary()
     carry_over = upgrade.prepare(directory, binary)
     listen, url = _listen_args()
+    modules = []
+    for module in settings().redis_modules:
+        if not Path(module).is_file():
+            raise StorageUnavailable(f"BATCH_REDIS_MODULES names {module}, which is not a file.")
+        modules += ["--loadmodule", str(Path(module).resolve())]
     command = [
         str(binary),
         "--dir", str(directory),
@@ -160,6 +165,7 @@ def _start_server() -> str:
         "--pidfile", str(directory / "redis.pid"),
         "--logfile", str(directory / "redis.log"),
         *listen,
+        *modules,
     ]
     (directory / "dump.rdb").unlink(missing_ok=True)  # an old snapshot under Redis's default rules
     # umask 077: the AOF, log, pid file and socket are created 0600/0700.

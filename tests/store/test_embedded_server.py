@@ -179,3 +179,17 @@ def test_a_store_call_heals_the_server_too(embedded, make_meeting):
     for pid in servers_using(data_dir):
         os.kill(pid, signal.SIGKILL)
     assert [b["batch_id"] for b in batch_core.list_batches()] == [batch["batch_id"]]
+
+
+def test_the_embedded_server_loads_the_modules_it_is_given(embedded, monkeypatch):
+    from tests.servers import query_engine_module
+    monkeypatch.setenv("BATCH_REDIS_MODULES", str(tmp_missing := embedded[0] / "no-such-module.so"))
+    reload_settings()
+    with pytest.raises(batch_core.StorageUnavailable, match=f"BATCH_REDIS_MODULES names {tmp_missing}, which is not a file"):
+        redis_server.ensure_server()
+    monkeypatch.setenv("BATCH_REDIS_MODULES", str(query_engine_module()))
+    reload_settings()
+    batch_core.reset_for_tests()
+    redis_server.ensure_server()
+    assert batch_core.store.search_backend() == "redis"  # FT.SEARCH on the embedded server
+    assert "FT.SEARCH" in batch_core.engine_info()["search_backend"]
