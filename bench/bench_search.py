@@ -25,10 +25,12 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+START = datetime(2025, 12, 1, tzinfo=timezone.utc)  # a year of meetings, one every 5 minutes at 100k
 QUERIES = ["remote", "remote control", "budget", "design project", "speech recognition", "teachers",
            "agenda", "buttons", "the meeting", "microphone", "funding schools", "user interface",
            "battery", "prototype", "digits", "training", "wales", "market", "kick", "um"]
@@ -46,7 +48,8 @@ def _records(count: int, rng: random.Random, first: int, end: int) -> list:
         records.append(MeetingRecord(
             meeting_id=f"meeting_{n:012x}", batch_id="batch_00000000", title=f"{source['name']} part {n}",
             tier=Tier.SENSITIVE if n % 10 == 0 else Tier.ORDINARY, meeting_date=f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}",
-            processed_at="2026-11-30T12:00:00.000Z", provider="local", model="local-rules-v1",
+            processed_at=(START + timedelta(minutes=5 * n)).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            provider="local", model="local-rules-v1",
             speakers=sorted({t["speaker"] for t in turns}), word_count=len(transcript.split()),
             transcript=transcript, insights=Insights(summary=" ".join(t["content"] for t in turns[:3])[:400]),
             sentiment=[], audit=[]))
