@@ -12,6 +12,7 @@ API always pass the principal they authenticated.
 """
 from __future__ import annotations
 
+import functools
 import getpass
 import socket
 from dataclasses import dataclass, field
@@ -76,13 +77,20 @@ class Principal:
         return f"{self.name} ({roles})"
 
 
-def local_operator(via: str = "cli") -> Principal:
-    """The person at this machine's shell: the data dir is theirs, so they are admin."""
+@functools.lru_cache(maxsize=1)
+def _local_name() -> str:
+    """user@host, looked up once per process (getpwuid alone takes ~1 ms, and every call of the
+    public API without a principal asks)."""
     try:
         user = getpass.getuser()
     except Exception:  # no login name in a container without /etc/passwd entry
         user = "operator"
-    return Principal(name=f"{user}@{socket.gethostname()}", roles=frozenset({Role.ADMIN}), via=via)
+    return f"{user}@{socket.gethostname()}"
+
+
+def local_operator(via: str = "cli") -> Principal:
+    """The person at this machine's shell: the data dir is theirs, so they are admin."""
+    return Principal(name=_local_name(), roles=frozenset({Role.ADMIN}), via=via)
 
 
 def acting(principal: Principal | None) -> Principal:

@@ -19,13 +19,12 @@ from batch_core.cli import access as access_cli
 from batch_core.cli import worker as worker_cli
 from batch_core.config import settings
 from batch_core.engine import pool as runner
-from batch_core.engine.processing import wait_until_warm, warm_up
+from batch_core.engine.processing import warm_up
 from batch_core.store import client as redis_server
 from batch_core.store.retry import call_with_retry
 from batch_core.models import DuplicatePolicy, Tier
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_STORAGE = 0, 1, 2, 3
-WARM_WAIT_SECONDS = 15.0  # the SDK and models load in ~1 s; a stuck import must not hold a submit for long
 
 
 def _err(message: str) -> None:
@@ -160,8 +159,6 @@ def cmd_submit(args: argparse.Namespace) -> int:
         estimate = batch_core.estimate(meetings)
         print(json.dumps(estimate, indent=2) if args.json else describe_estimate(estimate))
         return EXIT_OK
-    if settings().executor == "thread":  # this process runs them: start with the engine loaded
-        wait_until_warm(WARM_WAIT_SECONDS)
     result = batch_core.submit(meetings, on_duplicate=args.on_duplicate, mode=args.mode, name=args.name)
     if not args.json:
         print(f"Submitted {result['batch_id']}: {result['total']} meetings ({result['mode']} mode)")

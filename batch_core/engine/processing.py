@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from typing import Any
 
@@ -158,15 +157,6 @@ def compact_after_sensitive(batch_id: str) -> None:
         log.warning("AOF rewrite after batch %s failed: %s", batch_id, exc)
 
 
-_warmed = threading.Event()
-
-
-def wait_until_warm(timeout: float) -> bool:
-    """Block until a warm_up() has finished (or timeout): a CLI that runs the meetings itself
-    starts its batch with the engine loaded, instead of its first meetings waiting for it."""
-    return _warmed.wait(timeout)
-
-
 def warm_up() -> None:
     """Load the pipeline (Presidio, word lists) and the configured provider's SDK client now, on a
     thread of its own, so the first meetings of a new process do not each wait for it."""
@@ -181,8 +171,6 @@ def warm_up() -> None:
         utterance_score("fine")
     except Exception as exc:  # a bad setting fails the meetings later, with its own message
         log.debug("warm-up skipped: %s", exc)
-    finally:
-        _warmed.set()
 
 
 def process_meeting(batch_id: str, index: int) -> MeetingState | None:
