@@ -21,7 +21,8 @@ def search_meetings(text: str, tier: str | Tier | None = None, date_from: str | 
                     principal: Principal | None = None) -> list[dict[str, Any]]:
     """Best first: meeting_id, title, tier, day, batch_id, provider, language, score, snippet and
     highlights ([start, end) offsets of the matched words in the snippet). Every word must occur;
-    the last one may be the start of a word."""
+    the last one may be the start of a word. `ranked_among_newest` is set (to N) when the SQLite
+    backend ranked only the newest N meetings of a search that matched more than N."""
     text = (text or "").strip()
     if len(text) > MAX_QUERY_CHARS:
         raise BatchError(f"the search is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed.")

@@ -203,6 +203,9 @@ if search.strip():
     hits = guarded(core.search_meetings, search, tier=tier_filter, date_from=since.isoformat() if since else None,
                    date_to=until.isoformat() if until else None, speaker=speaker or None, limit=50)
     counted = len(hits)
+    if hits and hits[0].get("ranked_among_newest"):
+        st.caption(f"This search matches more than {hits[0]['ranked_among_newest']:,} meetings: the best matches "
+                   f"below are among the newest {hits[0]['ranked_among_newest']:,}. Add a word or a filter to narrow it.")
     meetings = [{"meeting_id": h["meeting_id"], "title": h["title"], "tier": h["tier"], "meeting_date": h["day"]}
                 for h in hits]
     for hit in hits[:10]:

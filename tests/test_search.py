@@ -106,3 +106,15 @@ def test_search_over_http(make_meeting, tmp_path, monkeypatch, search_backend):
         bad = api.get("/api/v1/meetings/search", params={"q": "x", "date_from": "1 Oct"},
                       headers={"Authorization": f"Bearer {analyst}"})
         assert bad.status_code == 422
+
+
+def test_a_search_matching_most_meetings_is_ranked_among_the_newest(make_meeting, monkeypatch):
+    """SQLite backend: past RANKED_WINDOW matches only the newest are ranked, and the hits say so."""
+    from batch_core.store import search_sqlite
+    ids = _stored(make_meeting)
+    monkeypatch.setattr(search_sqlite, "RANKED_WINDOW", 1)
+    hits = batch_core.search_meetings("remote")
+    assert [h["meeting_id"] for h in hits] == [ids["HR case"]]  # the newest of the two that match
+    assert hits[0]["ranked_among_newest"] == 1
+    monkeypatch.setattr(search_sqlite, "RANKED_WINDOW", 2)
+    assert {h["ranked_among_newest"] for h in batch_core.search_meetings("remote")} == {None}

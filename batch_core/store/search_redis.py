@@ -211,4 +211,5 @@ def search_redis(text: str, tiers: list[str], *, date_from: str | None = None, d
     return [{"meeting_id": doc.id.rsplit(":", 1)[1], "tier": doc.tier, "day": _day(doc.day_number),
              "batch_id": doc.batch_id or None,
              "provider": doc.provider or None, "language": doc.language or None, "title": doc.title,
-             "score": round(float(doc.score), 4), "snippet": _snippet(doc, words)} for doc in found.docs]
+             "score": round(float(doc.score), 4), "snippet": _snippet(doc, words), "ranked_among_newest": None}
+            for doc in found.docs]

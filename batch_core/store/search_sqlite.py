@@ -26,6 +26,7 @@ __all__ = ["search_sqlite"]
 _lock = threading.Lock()
 _connections: dict[str, sqlite3.Connection] = {}
 SCHEMA_VERSION = 2
+RANKED_WINDOW = 20_000
 # fts rows share their rowid with docs, so a meeting's text is found and removed by rowid, not
 # by scanning the index for its id.
 SCHEMA = """
@@ -149,11 +150,18 @@ def search_sqlite(text: str, tiers: list[str], *, date_from: str | None = None, 
         args.append("%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     # Ranked first, snippets after for the top rows only: SQLite computes a row's columns before it
     # sorts, so a snippet in the ranking query is made for every match (0.8 s for "um" at 100k).
-    ranking = (f"SELECT fts.rowid, bm25(fts, 10.0, 1.0, 4.0, 2.0) AS score FROM fts JOIN docs d ON d.id = fts.rowid "
-               f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
     with _lock:
         connection = _connection()
         _sync(connection, tiers)
+        # BM25 scores every match: a search that matches most of 100k meetings ("the meeting") took
+        # 0.4 s. Counting is cheap (~20 ms), so past RANKED_WINDOW matches only the newest
+        # RANKED_WINDOW meetings (rowids follow indexing order) are ranked, and the hits say so.
+        windowed = connection.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [expression]).fetchone()[0] > RANKED_WINDOW
+        if windowed:
+            where.append("fts.rowid > (SELECT max(id) FROM docs) - ?")
+            args.append(RANKED_WINDOW)
+        ranking = (f"SELECT fts.rowid, bm25(fts, 10.0, 1.0, 4.0, 2.0) AS score FROM fts JOIN docs d ON d.id = fts.rowid "
+                   f"WHERE fts MATCH ? AND {' AND '.join(where)} ORDER BY score LIMIT ?")
         ranked = connection.execute(ranking, [expression, *args, max(1, min(limit, 500))]).fetchall()
         if not ranked:
             return []
@@ -166,5 +174,6 @@ def search_sqlite(text: str, tiers: list[str], *, date_from: str | None = None, 
     for rowid, score in ranked:
         r = details[rowid]
         hits.append({"meeting_id": r[0], "tier": r[1], "day": r[2], "batch_id": r[3], "provider": r[4],
-                     "language": r[5], "title": r[6], "score": round(-float(score), 4), "snippet": r[7]})
+                     "language": r[5], "title": r[6], "score": round(-float(score), 4), "snippet": r[7],
+                     "ranked_among_newest": RANKED_WINDOW if windowed else None})
     return hits
