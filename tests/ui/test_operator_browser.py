@@ -1,6 +1,7 @@
 """The operator's tools in a real browser: the action-item board filtered by owner, search on the
-Meetings page with a hit that opens its meeting, a speaker's given name on the meeting page, and
-Reprocess naming the provider before it runs (Debian's Chromium, `streamlit run`)."""
+Meetings page with a hit that opens its meeting, a speaker's given name on the meeting page,
+Reprocess naming the provider before it runs, and Re-queue canceled on the batch page (Debian's
+Chromium, `streamlit run`)."""
 from __future__ import annotations
 
 import pytest
@@ -22,6 +23,19 @@ def test_board_and_search_in_a_real_browser(redis_url, tmp_path, monkeypatch):
                                     "transcript": p.read_text(encoding="utf-8")} for p in SAMPLES])["batch_id"],
                       timeout=120)
     assert batch["completed"] == 2
+    # A batch whose meetings were all canceled before any ran: queued for RQ workers that never
+    # came, then canceled (the dashboard below runs with the thread executor).
+    monkeypatch.setenv("BATCH_EXECUTOR", "rq")
+    config.reload_settings()
+    core.reset_for_tests()
+    canceled = core.submit([{"title": f"Canceled sync {n}", "tier": "ordinary",
+                             "transcript": SAMPLES[0].read_text(encoding="utf-8")} for n in range(2)],
+                           on_duplicate="allow_duplicates", name="Stopped import")["batch_id"]
+    core.cancel(canceled)
+    assert core.get(canceled)["canceled"] == 2
+    monkeypatch.setenv("BATCH_EXECUTOR", "thread")
+    config.reload_settings()
+    core.reset_for_tests()
     items = core.action_items()
     owner = next(i["owner"] for i in items if i["owner"])
     env = {"REDIS_URL": redis_url, "LLM_PROVIDER": "local", "BATCH_DATA_DIR": str(tmp_path)}
@@ -69,3 +83,11 @@ def test_board_and_search_in_a_real_browser(redis_url, tmp_path, monkeypatch):
         assert done["completed"] == 1
         assert core.get_meeting(done["results"][0]["meeting_id"])["title"] == top["title"]
         assert core.count_meetings()["ordinary"] == 2  # the new result replaced the old one
+
+        page.goto(f"{base}/Batches?batch={canceled}")
+        wait_idle(page)
+        page.get_by_text("Stopped import").first.wait_for(state="attached")
+        page.get_by_role("button", name="Re-queue canceled (2)").click()
+        page.get_by_text("2 canceled meetings queued again; they run with local").wait_for(timeout=30_000)
+        requeued = core.wait(canceled, timeout=120)
+        assert (requeued["completed"], requeued["canceled"]) == (2, 0)
