@@ -118,3 +118,15 @@ def test_a_search_matching_most_meetings_is_ranked_among_the_newest(make_meeting
     assert hits[0]["ranked_among_newest"] == 1
     monkeypatch.setattr(search_sqlite, "RANKED_WINDOW", 2)
     assert {h["ranked_among_newest"] for h in batch_core.search_meetings("remote")} == {None}
+
+
+def test_snippets_mark_the_words_found_and_say_where_the_text_was_cut():
+    from batch_core.store.common import MARK_END, MARK_START, marked_snippet
+    text = " ".join(f"w{n}" for n in range(30)) + " the Remote, remotes and remodel " + " ".join(f"x{n}" for n in range(30))
+    snippet = marked_snippet(["", text], ["remo"])
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert f"{MARK_START}Remote{MARK_END}," in snippet and f"{MARK_START}remotes{MARK_END}" in snippet
+    assert marked_snippet(["Budget sync"], ["budget", "sy"]) == f"{MARK_START}Budget{MARK_END} {MARK_START}sync{MARK_END}"
+    # an earlier word must be whole: "remote" does not mark "remotes"
+    assert marked_snippet(["remotes remote x"], ["remote", "x"]) == f"remotes {MARK_START}remote{MARK_END} {MARK_START}x{MARK_END}"
+    assert marked_snippet(["nothing here at all"], ["zebra"]) == "nothing here at all"

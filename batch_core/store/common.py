@@ -23,6 +23,26 @@ def query_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def marked_snippet(texts: list[str], words: list[str], around: int = 7) -> str:
+    """About 2 x `around` words of the first text where a search word occurs (the last word as a
+    prefix), with MARK_START / MARK_END around each word found; '…' where the text was cut."""
+    if not words:
+        return ""
+    alternatives = [re.escape(w) + r"(?!\w)" for w in words[:-1]] + [re.escape(words[-1]) + r"\w*"]
+    found = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+    for text in texts:
+        tokens = text.split()
+        hit = next((n for n, token in enumerate(tokens) if found.search(token)), None)
+        if hit is None:
+            continue
+        start, end = max(0, hit - around), min(len(tokens), hit + around + 1)
+        window = " ".join(tokens[start:end])
+        window = found.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", window)
+        return ("…" if start else "") + window + ("…" if end < len(tokens) else "")
+    first = next((t for t in texts if t.strip()), "").split()
+    return " ".join(first[:2 * around]) + ("…" if len(first) > 2 * around else "")
+
+
 def insights_text(insights: dict[str, Any]) -> str:
     """What search reads of a meeting's insights."""
     parts = [insights.get("summary") or ""]
