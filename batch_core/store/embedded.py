@@ -216,7 +216,7 @@ def _wait_loaded(url: str) -> None:
             if time.monotonic() > deadline:
                 raise StorageUnavailable(f"The embedded Redis in {server_dir()} was still loading its data after "
                                          f"{_LOAD_TIMEOUT_SECONDS:.0f} s; see {server_dir() / 'redis.log'}.")
-            time.sleep(0.05)
+            time.sleep(0.01)
     finally:
         client.close()
 
