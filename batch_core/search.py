@@ -4,6 +4,7 @@ keeps the index. A principal finds only meetings of tiers it may read; a search 
 sensitive meetings is audited (how many, never the words searched for)."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from batch_core import store
@@ -13,6 +14,7 @@ from batch_core.library import tiers_for
 from batch_core.models import Tier
 
 MAX_QUERY_CHARS = 200
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def search_meetings(text: str, tier: str | Tier | None = None, date_from: str | None = None,
@@ -26,6 +28,9 @@ def search_meetings(text: str, tier: str | Tier | None = None, date_from: str | 
     text = (text or "").strip()
     if len(text) > MAX_QUERY_CHARS:
         raise BatchError(f"the search is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed.")
+    for name, value in (("date_from", date_from), ("date_to", date_to)):
+        if value and not _DAY.fullmatch(value):
+            raise BatchError(f"{name} must be a date as YYYY-MM-DD, not {value!r}.")
     who = acting(principal)
     hits = store.search_records(text, [t.value for t in tiers_for(tier, who)], date_from=date_from, date_to=date_to,
                                 speaker=speaker, batch_id=batch_id, provider=provider, language=language,

@@ -130,3 +130,8 @@ def test_snippets_mark_the_words_found_and_say_where_the_text_was_cut():
     # an earlier word must be whole: "remote" does not mark "remotes"
     assert marked_snippet(["remotes remote x"], ["remote", "x"]) == f"remotes {MARK_START}remote{MARK_END} {MARK_START}x{MARK_END}"
     assert marked_snippet(["nothing here at all"], ["zebra"]) == "nothing here at all"
+
+
+def test_a_date_filter_that_is_not_a_date_is_refused_in_words():
+    with pytest.raises(batch_core.BatchError, match=r"date_from must be a date as YYYY-MM-DD, not '1 Oct'"):
+        batch_core.search_meetings("remote", date_from="1 Oct")

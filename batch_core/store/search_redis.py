@@ -26,7 +26,7 @@ from redis.commands.search.query import Query
 
 from batch_core.config import settings
 from batch_core.store.client import get_client
-from batch_core.store.common import MARK_END, MARK_START, insights_text, query_words, storage
+from batch_core.store.common import MARK_END, MARK_START, insights_text, marked_snippet, query_words, storage
 from batch_core.store.keys import SEARCH_INDEX, SEARCH_PREFIX, meeting_key, meetings_key, meetings_version_key, search_key
 
 __all__ = ["has_query_engine", "keeps_search_hashes", "index_document", "search_redis"]
@@ -176,18 +176,12 @@ def _day(number: str) -> str | None:
     return f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}" if len(digits) == 8 else None
 
 
-def _mark_title(title: str, words: list[str]) -> str:
-    """The title as a snippet, when the words were found only there."""
-    pattern = "|".join(re.escape(w) for w in words[:-1]) + ("|" if len(words) > 1 else "") + re.escape(words[-1]) + r"\w*"
-    return re.sub(rf"\b(?:{pattern})", lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", title, flags=re.IGNORECASE)
-
-
 def _snippet(doc: Any, words: list[str]) -> str:
     for field in _SNIPPET_FIELDS:
         text = getattr(doc, field, "") or ""
         if MARK_START in text:
             return text.strip()
-    return _mark_title(getattr(doc, "title", ""), words)
+    return marked_snippet([getattr(doc, "title", "")], words)  # found in the title only
 
 
 @storage
