@@ -25,13 +25,14 @@ def remember_choice() -> None:
 
 
 def highlighted(hit: dict) -> str:
-    """The snippet as Markdown, the matched words in bold (everything else escaped)."""
+    """The snippet as Markdown, the matched words in bold (everything else escaped); the snippet
+    itself says with '…' where its text was cut."""
     text, spans, out, at = hit["snippet"], hit["highlights"], [], 0
     for start, end in spans:
         out += [escape_markdown(text[at:start]), "**" + escape_markdown(text[start:end]) + "**"]
         at = end
     out.append(escape_markdown(text[at:]))
-    return "…" + "".join(out).replace("\n", " ") + "…"
+    return "".join(out).replace("\n", " ")
 
 
 def offer_speaker_names(record: dict) -> None:

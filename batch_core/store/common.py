@@ -11,6 +11,7 @@ from redis.commands.core import Script
 
 from batch_core.store.client import heal, unavailable
 from batch_core.store import scripts
+from batch_core.store.keys import meetings_key, meetings_version_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,6 +42,18 @@ def marked_snippet(texts: list[str], words: list[str], around: int = 7) -> str:
         return ("…" if start else "") + window + ("…" if end < len(tokens) else "")
     first = next((t for t in texts if t.strip()), "").split()
     return " ".join(first[:2 * around]) + ("…" if len(first) > 2 * around else "")
+
+
+def tier_state(client: Any, tier: str) -> tuple[str, int]:
+    """What a search index compares to know whether a tier's stored meetings changed: the change
+    counter, the count and the newest meeting together (a counter alone could come back to the
+    same value after the data was flushed or restored), and the count alone."""
+    pipe = client.pipeline(transaction=False)
+    pipe.get(meetings_version_key(tier))
+    pipe.zcard(meetings_key(tier))
+    pipe.zrevrange(meetings_key(tier), 0, 0, withscores=True)
+    state = pipe.execute()
+    return repr(state), int(state[1])
 
 
 def insights_text(insights: dict[str, Any]) -> str:

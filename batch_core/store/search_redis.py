@@ -26,8 +26,9 @@ from redis.commands.search.query import Query
 
 from batch_core.config import settings
 from batch_core.store.client import get_client
-from batch_core.store.common import MARK_END, MARK_START, insights_text, marked_snippet, query_words, storage
-from batch_core.store.keys import SEARCH_INDEX, SEARCH_PREFIX, meeting_key, meetings_key, meetings_version_key, search_key
+from batch_core.store.common import (MARK_END, MARK_START, insights_text, marked_snippet, query_words, storage,
+                                     tier_state)
+from batch_core.store.keys import SEARCH_INDEX, SEARCH_PREFIX, meeting_key, meetings_key, search_key
 
 __all__ = ["has_query_engine", "keeps_search_hashes", "index_document", "search_redis"]
 
@@ -82,22 +83,23 @@ def index_document(record: dict[str, Any]) -> dict[str, str | int | float]:
     }
 
 
+def _indexing(client: redis.Redis) -> bool:
+    return str(client.ft(SEARCH_INDEX).info().get("indexing", "0")) not in ("0", "0.0")
+
+
 def _ensure_index(client: redis.Redis) -> None:
     """Create the index if it is missing (first use, or after FLUSHALL) and wait while the engine
     reads the hashes that were there before it (it does so in the background)."""
     try:
-        info = client.ft(SEARCH_INDEX).info()
-        if str(info.get("indexing", "0")) in ("0", "0.0"):
+        if not _indexing(client):
             return
     except redis.ResponseError:  # no such index yet
-        info = None
-    fields = [TextField("title", weight=10.0, no_stem=True), TextField("transcript", no_stem=True),
-              TextField("insights", weight=4.0, no_stem=True), TextField("speakers", weight=2.0, no_stem=True),
-              TagField("tier"), TagField("batch_id"), TagField("provider"), TagField("language"),
-              NumericField("day_number")]
-    if info is None:
         for known in [k for k in _synced if k[0] == _server(client)]:
             del _synced[known]  # a new index holds nothing yet
+        fields = [TextField("title", weight=10.0, no_stem=True), TextField("transcript", no_stem=True),
+                  TextField("insights", weight=4.0, no_stem=True), TextField("speakers", weight=2.0, no_stem=True),
+                  TagField("tier"), TagField("batch_id"), TagField("provider"), TagField("language"),
+                  NumericField("day_number")]
         try:
             client.ft(SEARCH_INDEX).create_index(
                 fields, definition=IndexDefinition(prefix=[SEARCH_PREFIX], index_type=IndexType.HASH), stopwords=[])
@@ -105,9 +107,7 @@ def _ensure_index(client: redis.Redis) -> None:
             if "already exists" not in str(exc).lower():  # another process made it first
                 raise
     deadline = time.monotonic() + _INDEXING_WAIT_SECONDS
-    while str(client.ft(SEARCH_INDEX).info().get("indexing", "0")) not in ("0", "0.0"):
-        if time.monotonic() > deadline:
-            break  # answer from what is indexed so far rather than hang the page
+    while _indexing(client) and time.monotonic() < deadline:  # past it: answer from what is indexed so far
         time.sleep(0.02)
 
 
@@ -115,33 +115,34 @@ def _count_in_index(client: redis.Redis, tier: str) -> int:
     return int(client.ft(SEARCH_INDEX).search(Query(f"@tier:{{{_tag(tier)}}}").no_content().paging(0, 0)).total)
 
 
+def _add_missing(client: redis.Redis, tier: str) -> None:
+    """Search hashes for the tier's stored meetings that have none."""
+    ids = client.zrange(meetings_key(tier), 0, -1)
+    for start in range(0, len(ids), 200):
+        chunk = ids[start:start + 200]
+        check = client.pipeline(transaction=False)
+        for meeting_id in chunk:
+            check.exists(search_key(tier, meeting_id))
+        missing = [m for m, found in zip(chunk, check.execute()) if not found]
+        if not missing:
+            continue
+        write = client.pipeline(transaction=False)
+        for raw in client.mget([meeting_key(tier, m) for m in missing]):
+            if raw:
+                record = json.loads(raw)
+                write.hset(search_key(tier, record["meeting_id"]), mapping=index_document(record))
+        write.execute()
+
+
 def _sync(client: redis.Redis, tiers: Iterable[str]) -> None:
     """Add meetings stored before the index existed (while the tier's counts differ)."""
     for tier in tiers:
-        pipe = client.pipeline(transaction=False)
-        pipe.get(meetings_version_key(tier))
-        pipe.zcard(meetings_key(tier))
-        pipe.zrevrange(meetings_key(tier), 0, 0, withscores=True)  # a counter alone may come back after a flush
-        state = pipe.execute()
-        if _synced.get((_server(client), tier)) == repr(state):
+        state, stored = tier_state(client, tier)
+        if _synced.get((_server(client), tier)) == state:
             continue
-        if _count_in_index(client, tier) != int(state[1]):
-            ids = client.zrange(meetings_key(tier), 0, -1)
-            for start in range(0, len(ids), 200):
-                chunk = ids[start:start + 200]
-                check = client.pipeline(transaction=False)
-                for meeting_id in chunk:
-                    check.exists(search_key(tier, meeting_id))
-                missing = [m for m, found in zip(chunk, check.execute()) if not found]
-                if not missing:
-                    continue
-                write = client.pipeline(transaction=False)
-                for raw in client.mget([meeting_key(tier, m) for m in missing]):
-                    if raw:
-                        record = json.loads(raw)
-                        write.hset(search_key(tier, record["meeting_id"]), mapping=index_document(record))
-                write.execute()
-        _synced[(_server(client), tier)] = repr(state)
+        if _count_in_index(client, tier) != stored:
+            _add_missing(client, tier)
+        _synced[(_server(client), tier)] = state
 
 
 def _tag(value: str) -> str:

@@ -18,8 +18,8 @@ from typing import Any, Iterable
 
 from batch_core.config import settings
 from batch_core.store.client import get_client
-from batch_core.store.common import insights_text, marked_snippet, query_words, storage
-from batch_core.store.keys import meeting_key, meetings_key, meetings_version_key
+from batch_core.store.common import insights_text, marked_snippet, query_words, storage, tier_state
+from batch_core.store.keys import meeting_key, meetings_key
 
 __all__ = ["search_sqlite"]
 
@@ -88,13 +88,7 @@ def _sync(connection: sqlite3.Connection, tiers: Iterable[str]) -> None:
     client = get_client()
     path = str(settings().data_dir)
     for tier in tiers:
-        # The counter, the count and the newest meeting together: a counter alone could come back to
-        # the same value after the data was flushed or restored.
-        pipe = client.pipeline(transaction=False)
-        pipe.get(meetings_version_key(tier))
-        pipe.zcard(meetings_key(tier))
-        pipe.zrevrange(meetings_key(tier), 0, 0, withscores=True)
-        version = repr(pipe.execute())
+        version, _ = tier_state(client, tier)
         if _synced.get((path, tier)) == version:
             continue
         stored = dict(client.zrange(meetings_key(tier), 0, -1, withscores=True))

@@ -72,9 +72,13 @@ class Sender:
         budget = self.config.llm_max_batch_tokens
         if budget <= 0 or not fresh:
             return fresh
+        by_meeting: dict[int, list[BatchRequest]] = {}
+        for request in fresh:
+            if (parsed := parse_custom_id(request.custom_id)):
+                by_meeting.setdefault(parsed[0], []).append(request)
         used = call_with_retry(store.batch_tokens, self.batch_id)
         kept: list[BatchRequest] = []
-        for index in sorted({parsed[0] for r in fresh if (parsed := parse_custom_id(r.custom_id))}):
+        for index in sorted(by_meeting):
             needed = self._estimates.get(index, 0)
             if used + needed > budget:
                 rows.fail(self.batch_id, index, f"Not sent: this meeting's estimated {needed:,} tokens would pass "
@@ -82,7 +86,7 @@ class Sender:
                           "Raise the budget and retry the failed meetings.")
                 continue
             used += needed
-            kept.extend(r for r in fresh if (parsed := parse_custom_id(r.custom_id)) and parsed[0] == index)
+            kept.extend(by_meeting[index])
         return kept
 
     def _claim(self, index: int) -> bool:
@@ -110,8 +114,9 @@ class Sender:
             ready = prepare(queued.meeting, clock if redact else (lambda stage: None), queued.redaction,
                             redacted)
             requests = economy_requests(self.provider, ready, index, self.config)
-            estimate = estimate_meeting(queued.meeting, self.config)
-            self._estimates[index] = estimate["input_tokens"] + estimate["output_tokens"]
+            if self.config.llm_max_batch_tokens > 0:  # only the budget check reads it
+                estimate = estimate_meeting(queued.meeting, self.config)
+                self._estimates[index] = estimate["input_tokens"] + estimate["output_tokens"]
         except MeetingFailed as exc:
             rows.fail(self.batch_id, index, redacted.clean(str(exc)))
             return []
