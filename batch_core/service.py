@@ -151,11 +151,15 @@ def _visible(header: dict[str, Any], who: Principal) -> bool:
     return int(header.get("sensitive") or 0) == 0 or who.may_read(Tier.SENSITIVE)
 
 
-def get(batch_id: str, principal: Principal | None = None) -> dict[str, Any] | None:
+def get(batch_id: str, principal: Principal | None = None, results: bool = True) -> dict[str, Any] | None:
     """The batch with counts and its results in submission order; None if unknown, expired or
-    not visible to the principal."""
+    not visible to the principal. `results=False` reads the counts only (one small hash), for
+    a caller that polls."""
     check_batch_id(batch_id)
     _start_background()
+    if not results:
+        header = store.header(batch_id)
+        return _summary(header) if header and _visible(header, acting(principal)) else None
     snap = store.snapshot(batch_id)
     if snap is None or not _visible(snap[0], acting(principal)):
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -20,8 +21,13 @@ from batch_core.config import settings
 USER_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-# Verified when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so a wrong name costs as long as a wrong password.
+    Made on first sign-in, not at import: hashing takes ~0.15 s, and every CLI command imports this."""
+    return _hasher.hash("not a password of anyone")
 _HEADER = ("Dashboard users: Argon2id hashes, never passwords.\n"
            "Edit with `python -m batch_core users add|remove|list`.")
 
@@ -63,7 +69,7 @@ def list_users() -> list[Principal]:
 def verify(name: str, password: str, via: str) -> Principal | None:
     """The principal when name and password match; None otherwise (after the same work)."""
     entry = read_table(users_path(), "users").get(name.strip())
-    stored = str(entry.get("password", "")) if entry else _DUMMY_HASH
+    stored = str(entry.get("password", "")) if entry else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from batch_core.cli import access as access_cli
 from batch_core.cli import worker as worker_cli
 from batch_core.config import settings
 from batch_core.engine import pool as runner
-from batch_core.engine.processing import warm_up
+from batch_core.engine.warming import start_warm_up, wait_for_provider
 from batch_core.store import client as redis_server
 from batch_core.store.retry import call_with_retry
 from batch_core.models import DuplicatePolicy, Tier
@@ -61,13 +60,16 @@ def _all_at_provider(batch: dict[str, Any]) -> bool:
     return all(r["status"] == "processing" and r.get("stage") == "at_provider" for r in rows)
 
 
-def follow(batch_id: str, quiet: bool = False, poll: float = 0.5, until_sent: bool = False) -> dict[str, Any]:
+def follow(batch_id: str, quiet: bool = False, poll: float = 0.1, until_sent: bool = False) -> dict[str, Any]:
     """Wait for a terminal state (or, `until_sent`, for an economy batch to be at the provider),
-    drawing a progress bar on stderr unless quiet."""
+    drawing a progress bar on stderr unless quiet. Polls the counts only (the rows are read
+    once at the end), so a short poll costs the workers of this process next to nothing."""
     last = ""
     tty = sys.stderr.isatty()
+    started = time.monotonic()
     while True:
-        batch = call_with_retry(batch_core.get, batch_id)  # a Redis blip must not end --wait
+        # a Redis blip must not end --wait
+        batch = call_with_retry(batch_core.get, batch_id, results=until_sent)
         if batch is None:
             raise batch_core.BatchError(f"Batch {batch_id} disappeared (expired?).")
         line = _progress_line(batch)
@@ -78,8 +80,11 @@ def follow(batch_id: str, quiet: bool = False, poll: float = 0.5, until_sent: bo
         if batch["status"] != "processing" or (until_sent and _all_at_provider(batch)):
             if not quiet and tty:
                 print(file=sys.stderr)
-            return batch
-        time.sleep(poll)
+            whole = batch if until_sent else call_with_retry(batch_core.get, batch_id)
+            if whole is None:
+                raise batch_core.BatchError(f"Batch {batch_id} disappeared (expired?).")
+            return whole
+        time.sleep(poll if time.monotonic() - started < 60 else max(poll, 0.5))  # long batches: calmer
 
 
 def exit_code(batch: dict[str, Any]) -> int:
@@ -159,13 +164,15 @@ def cmd_submit(args: argparse.Namespace) -> int:
         estimate = batch_core.estimate(meetings)
         print(json.dumps(estimate, indent=2) if args.json else describe_estimate(estimate))
         return EXIT_OK
+    if settings().executor == "thread":  # this process runs the meetings
+        wait_for_provider()  # their first requests need the SDK: the batch starts when they can go
     result = batch_core.submit(meetings, on_duplicate=args.on_duplicate, mode=args.mode, name=args.name)
     if not args.json:
         print(f"Submitted {result['batch_id']}: {result['total']} meetings ({result['mode']} mode)")
     if result["mode"] == "economy" and not args.wait:
         # Up to 24 h at the provider: stay until it has the requests, then leave it to whichever
         # app process runs next (dashboard, API, `resume`), which polls the same provider batch.
-        batch = follow(result["batch_id"], quiet=True, until_sent=True)
+        batch = follow(result["batch_id"], quiet=True, poll=0.5, until_sent=True)
         print(json.dumps(batch, indent=2)) if args.json else print_batch(batch)
         if batch["status"] == "processing":
             _err("note: the requests are at the provider (results within 24 h). The dashboard, the API or "
@@ -342,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     runner.auto_resume = args.command in ("submit", "retry", "resume", "requeue", "reprocess")
     if runner.auto_resume and not getattr(args, "estimate", False):
         # SDK, language model and lexicons load while the files are read, not after the submit.
-        threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()
+        start_warm_up()
     try:
         return args.func(args)
     except batch_core.BatchError as exc:

@@ -18,9 +18,9 @@ from batch_core.config import settings
 from batch_core.engine import economy, recovery
 from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
-from batch_core.engine.processing import warm_up
+from batch_core.engine.warming import start_warm_up
 from batch_core.engine.tracking import run_tracked, tracker
-from batch_core.models import BatchMode
+from batch_core.models import BatchMode, MeetingState
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,10 @@ class Runner:
     def __init__(self, workers: int) -> None:
         install_provider_limits()  # LLM_MAX_CONCURRENCY / LLM_RPM around each provider call
         self.workers = max(1, workers)
-        self._executor = ThreadPoolExecutor(max_workers=self.workers,
+        # `workers` meetings at a time go from claim to answer (the concurrency toward the
+        # provider); as many threads again finish answered meetings meanwhile (engine/cpu_turns.py).
+        self._at_provider = threading.BoundedSemaphore(self.workers)
+        self._executor = ThreadPoolExecutor(max_workers=2 * self.workers,
                                             thread_name_prefix="batch-worker")
         self._lock = threading.Lock()
         self._futures: set[Future] = set()
@@ -48,11 +51,12 @@ class Runner:
         self._adopt_lock = threading.Lock()
         self._adopting = True
         self._stopping = threading.Event()
+        self._dropping = threading.Event()  # shutting down with the not yet started tasks canceled
         self._next_prune = 0.0
         self._heartbeat = threading.Thread(target=self._renew_leases, name="batch-heartbeat",
                                            daemon=True)
         self._heartbeat.start()
-        threading.Thread(target=warm_up, name="pipeline-warm-up", daemon=True).start()
+        start_warm_up()
 
     def schedule(self, batch_id: str, indexes: Iterable[int]) -> int:
         """Queue (batch_id, index) tasks; each claims its meeting in Redis before running.
@@ -68,7 +72,7 @@ class Runner:
             self._owned.add(batch_id)
             for index in indexes:
                 tracker.scheduled(batch_id, index)  # so recovery knows a task will come
-                future = self._executor.submit(run_tracked, batch_id, index)
+                future = self._executor.submit(self._run, batch_id, index)
                 self._futures.add(future)
                 futures.append(future)
         # Outside the lock: a task that already finished runs its callback right here, and
@@ -76,6 +80,17 @@ class Runner:
         for future in futures:
             future.add_done_callback(self._forget)
         return len(futures)
+
+    def _run(self, batch_id: str, index: int) -> MeetingState | None:
+        """One task: wait for a place at the provider, run the meeting, and give the place up
+        as soon as the provider has answered."""
+        slot = _Slot(self._at_provider)
+        try:
+            if self._dropping.is_set():
+                return None  # as a canceled task: the meeting stays queued for a resume
+            return run_tracked(batch_id, index, slot.release)
+        finally:
+            slot.release()
 
     def _forget(self, future: Future) -> None:
         with self._lock:
@@ -169,9 +184,26 @@ class Runner:
 
     def shutdown(self, wait: bool = True, cancel_pending: bool = True) -> None:
         """Stop taking work. Canceled tasks stay queued in Redis, so a resume can pick them up."""
+        if cancel_pending:
+            self._dropping.set()
         self._stopping.set()
         economy.stop_all(wait=wait)
         self._executor.shutdown(wait=wait, cancel_futures=cancel_pending)
+
+
+class _Slot:
+    """A held place of a semaphore, given back once however often release() is called."""
+
+    def __init__(self, places: threading.BoundedSemaphore) -> None:
+        places.acquire()
+        self._places: threading.BoundedSemaphore | None = places
+        self._lock = threading.Lock()
+
+    def release(self) -> None:
+        with self._lock:
+            places, self._places = self._places, None
+        if places is not None:
+            places.release()
 
 
 _runner_lock = threading.Lock()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from typing import Any
+from typing import Any, Callable
 
 from batch_core import store
 from batch_core.models import (DuplicatePolicy, MeetingIn, MeetingRecord, MeetingState,
@@ -20,6 +20,7 @@ from batch_core.errors import MeetingFailed, ProviderAuthError, StorageUnavailab
 from batch_core.store.client import compact_aof
 from batch_core.engine.identity import owner_id
 from batch_core.engine.metering import batch_meter
+from batch_core.engine.cpu_turns import cpu_turn
 
 log = logging.getLogger(__name__)
 
@@ -157,26 +158,13 @@ def compact_after_sensitive(batch_id: str) -> None:
         log.warning("AOF rewrite after batch %s failed: %s", batch_id, exc)
 
 
-def warm_up() -> None:
-    """Load the pipeline (Presidio, word lists) and the configured provider's SDK client now, on a
-    thread of its own, so the first meetings of a new process do not each wait for it."""
+def process_meeting(batch_id: str, index: int, answered: Callable[[], None] = lambda: None
+                    ) -> MeetingState | None:
+    """Run one meeting if it is still queued; returns its final state (None if not claimed).
+    `answered()` is called once the provider has answered (the pool then lets its next meeting
+    go to the provider while this one finishes)."""
     try:
-        # Each is loaded ahead of the first meeting, which would otherwise wait for it.
-        from batch_core.models import Turn
-        from batch_core.pipeline.language import detect_language  # py3langid's model, ~0.5 s
-        from batch_core.pipeline.providers import get_provider  # the SDK and its connection pool
-        from batch_core.pipeline.sentiment import utterance_score  # VADER's lexicon
-        get_provider()
-        detect_language([Turn(speaker="A", text="We agreed to ship the release next week.")])
-        utterance_score("fine")
-    except Exception as exc:  # a bad setting fails the meetings later, with its own message
-        log.debug("warm-up skipped: %s", exc)
-
-
-def process_meeting(batch_id: str, index: int) -> MeetingState | None:
-    """Run one meeting if it is still queued; returns its final state (None if not claimed)."""
-    try:
-        state = _process(batch_id, index)
+        state = _process(batch_id, index, answered)
         if state is not None:
             compact_after_sensitive(batch_id)
         return state
@@ -188,14 +176,15 @@ def process_meeting(batch_id: str, index: int) -> MeetingState | None:
         return None
 
 
-def _process(batch_id: str, index: int) -> MeetingState | None:
-    from batch_core.pipeline import run_pipeline  # Presidio, SDKs: only where meetings run
+def _process(batch_id: str, index: int, answered: Callable[[], None]) -> MeetingState | None:
+    from batch_core.pipeline import extract_live, finish, prepare  # Presidio, SDKs: only where meetings run
 
-    claimed = call_with_retry(
-        store.claim, batch_id, index,
-        {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
-         "finished_at": None, "duration_ms": None, "stage_ms": {}, "audit": None},
-    )
+    with cpu_turn(urgent=True):
+        claimed = call_with_retry(
+            store.claim, batch_id, index,
+            {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
+             "finished_at": None, "duration_ms": None, "stage_ms": {}, "audit": None},
+        )
     if claimed is None:
         return None  # canceled, already done, or claimed by another worker
     started = time.monotonic()
@@ -204,18 +193,23 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
     redacted: RedactedInput | None = None
     meter = batch_meter(batch_id)
     try:
-        queued = call_with_retry(store.get_item, batch_id, index)
-        if queued is None:
-            raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
-        redacted = RedactedInput(batch_id, index, queued)
-        record = run_pipeline(queued.meeting, meeting_id, batch_id, clock,
-                              redaction=queued.redaction, on_redacted=redacted, meter=meter,
-                              on_part=lambda part, total: _show_part(batch_id, index, part, total))
-        record = record.model_copy(update={"title_digest": queued.title_digest,
-                                           "content_digest": queued.content_digest or None})
-        clock(Stage.STORE)
-        call_with_retry(store.save_record, record)
-        remove_replaced(record, batch_id, queued.replaces)
+        with cpu_turn(urgent=True):  # the steps of pipeline.run_pipeline, the provider's wait outside a turn
+            queued = call_with_retry(store.get_item, batch_id, index)
+            if queued is None:
+                raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
+            redacted = RedactedInput(batch_id, index, queued)
+            ready = prepare(queued.meeting, clock, queued.redaction, redacted)
+        clock(Stage.EXTRACT)  # may block (fleet limits) or raise ProviderAuthError (key gate)
+        provider, extraction = extract_live(ready, meter,
+                                            lambda part, total: _show_part(batch_id, index, part, total))
+        answered()
+        with cpu_turn():
+            record = finish(ready, meeting_id, batch_id, provider, extraction, meter, clock)
+            record = record.model_copy(update={"title_digest": queued.title_digest,
+                                               "content_digest": queued.content_digest or None})
+            clock(Stage.STORE)
+            call_with_retry(store.save_record, record)
+            remove_replaced(record, batch_id, queued.replaces)
     except ProviderAuthError as exc:
         gate.rejected(batch_id, str(exc))  # meetings not yet calling fail without a call
         fail_row(batch_id, index, str(exc), started, clock, exc.attempts, exc.retries, meter.as_dict())
@@ -241,6 +235,7 @@ def _process(batch_id: str, index: int) -> MeetingState | None:
         "duration_ms": round((time.monotonic() - started) * 1000, 2), "progress": None,
         "usage": meter.as_dict(),
     }
-    call_with_retry(store.complete, batch_id, index, patch, owner_id(),
-                    add_attempts=provider_attempts(record))
+    with cpu_turn():
+        call_with_retry(store.complete, batch_id, index, patch, owner_id(),
+                        add_attempts=provider_attempts(record))
     return MeetingState.COMPLETED

@@ -6,6 +6,8 @@ Each piece lives next to the code that uses it; this module is the inventory:
 - tracking.tracker               tasks queued or running here, batches whose writes were lost
 - key_probe.gate                 which API keys are proven, which batches' keys were rejected
 - limits._renewer                the thread renewing this process's provider-call slots
+- cpu_turns.cpu_turn             whose turn it is for the compute steps (free between meetings)
+- warming._thread, provider_ready  the once-per-process warm-up (loaded modules stay loaded)
 - pipeline.retry attempt guard   the fleet limits around each provider attempt (limits.install)
 - store.client._client           the shared Redis client
 - executors.rq_queue connection  the RQ queue's connection

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from batch_core.engine.processing import process_meeting
 from batch_core.models import MeetingState
@@ -77,7 +77,7 @@ class _Tracker:
 tracker = _Tracker()
 
 
-def run_tracked(batch_id: str, index: int) -> MeetingState | None:
+def run_tracked(batch_id: str, index: int, answered: Callable[[], None] = lambda: None) -> MeetingState | None:
     """The task the pool schedules: process_meeting, remembering a storage loss for its batch.
 
     The runner calls tracker.scheduled(batch_id, index) when it queues this task.
@@ -86,7 +86,7 @@ def run_tracked(batch_id: str, index: int) -> MeetingState | None:
         if tracker.is_lost(batch_id):
             return None  # left queued: settle() fails it once Redis is back
         redis_retry.forget_thread_loss()
-        state = process_meeting(batch_id, index)
+        state = process_meeting(batch_id, index, answered)
         if redis_retry.thread_lost_storage():
             tracker.mark_lost(batch_id)
     return state

@@ -5,9 +5,6 @@ import io
 import re
 import zipfile
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-
 from batch_core.models import Turn
 from batch_core.ingest.errors import IngestError
 from batch_core.ingest.limits import RATIO_FLOOR_BYTES, Limits, megabytes, zip_bomb
@@ -66,6 +63,9 @@ def _header_title(document) -> str | None:
 def parse_docx(data: bytes, limits: Limits) -> tuple[list[Turn], str | None, str | None]:
     """(turns, title, meeting_date) of a .docx transcript."""
     _guard_package(data, limits)
+    # python-docx and lxml take ~0.1 s to import: only when a .docx is read
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:

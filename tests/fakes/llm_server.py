@@ -67,6 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
 
     def do_POST(self) -> None:  # noqa: N802
+        arrived = time.monotonic()
         data = self.rfile.read(int(self.headers.get("content-length") or 0))
         if self._batch_route("POST", data):
             return
@@ -80,7 +81,12 @@ class _Handler(BaseHTTPRequestHandler):
         request.prompt_tokens = prompt_tokens(body)
         response = fake.too_long(request) or fake.next_response(request)
         request.served = response.kind
-        if response.delay and fake.stopping.wait(response.delay):
+        # The answer is ready `delay` seconds after the request arrived, as a provider's latency
+        # is measured: this server's own work (reading, counting, rendering) is part of it, not
+        # added on top, so ten requests arriving at once do not queue for its GIL afterwards.
+        status, payload = (0, b"") if response.reset else fake.render(self.path, request, response)
+        remaining = response.delay - (time.monotonic() - arrived)
+        if response.delay and fake.stopping.wait(max(0.0, remaining)):
             return
         try:
             if response.reset:
@@ -88,7 +94,6 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.connection.close()
                 return
-            status, payload = fake.render(self.path, request, response)
             self.send_response(status)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(payload)))
@@ -102,6 +107,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops the SYNs of ten workers connecting at once, and
+    # each dropped one is retried by the kernel a second later: no provider's front end does that.
+    request_queue_size = 128
     block_on_close = False
     owner: "FakeLLMServer"
 

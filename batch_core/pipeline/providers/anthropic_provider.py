@@ -23,6 +23,7 @@ class AnthropicProvider(SdkProvider):
         self.endpoint = config.anthropic_base_url or ""
         self._client = anthropic.Anthropic(api_key=config.anthropic_api_key, base_url=config.anthropic_base_url,
                                            timeout=config.llm_timeout_seconds, max_retries=0)
+        self._messages = self._client.messages  # its module loads now, not in the first call (openai_provider.py)
 
     def params(self, call: Call) -> dict[str, Any]:
         """The request body of one call (live, or the `params` of an economy batch request)."""
@@ -37,7 +38,7 @@ class AnthropicProvider(SdkProvider):
         }
 
     def _send(self, call: Call) -> Any:
-        return self._client.messages.create(**self.params(call))
+        return self._messages.create(**self.params(call))
 
     def _read(self, message: Any) -> tuple[Any, bool]:
         truncated = getattr(message, "stop_reason", None) == "max_tokens"

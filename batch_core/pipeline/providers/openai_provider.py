@@ -31,6 +31,9 @@ class OpenAIProvider(SdkProvider):
         settled_httpx()
         self._client = openai.OpenAI(api_key=config.openai_api_key, base_url=config.openai_base_url,
                                      timeout=config.llm_timeout_seconds, max_retries=0)
+        # The SDK imports a resource's module at its first use (~30-70 ms): here, when the engine
+        # starts, not in the first meeting's call, where every worker would wait for it.
+        self._completions = self._client.chat.completions
         # api.openai.com's newer models refuse `max_tokens`; self-hosted servers (vLLM, Ollama,
         # llama.cpp) all read `max_tokens` and not all read `max_completion_tokens`.
         official = not config.openai_base_url or "api.openai.com" in config.openai_base_url
@@ -47,7 +50,7 @@ class OpenAIProvider(SdkProvider):
         }
 
     def _send(self, call: Call) -> Any:
-        return self._client.chat.completions.create(**self.params(call))
+        return self._completions.create(**self.params(call))
 
     def _read(self, response: Any) -> tuple[Any, bool]:
         if not getattr(response, "choices", None):

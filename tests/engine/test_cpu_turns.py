@@ -1,0 +1,57 @@
+"""Workers take turns for the compute steps, never for the provider's wait (engine/cpu_turns.py)."""
+from __future__ import annotations
+
+import threading
+import time
+
+import batch_core
+from batch_core.engine.cpu_turns import cpu_turn
+from tests.waiting import wait_for
+
+
+def _rows(batch_id: str) -> dict[str, dict]:
+    return {row["title"]: row for row in batch_core.get(batch_id)["results"]}
+
+
+def test_a_meeting_waiting_at_the_provider_does_not_hold_up_the_others(make_meeting, llm_server, set_workers):
+    set_workers(2)
+    release = threading.Event()  # the slow meeting's answer is held until the test has looked
+    llm_server.plan = lambda req: release.wait(60) and None if req.title == "Slow one" else None
+    result = batch_core.submit([make_meeting("Slow one"), make_meeting("Quick one"), make_meeting("Quick two")])
+    try:
+        wait_for(lambda: _rows(result["batch_id"])["Quick two"]["status"] == "completed", timeout=60,
+                 what="both quick meetings to finish while the slow one is at the provider")
+        slow = _rows(result["batch_id"])["Slow one"]
+        assert (slow["status"], slow["stage"]) == ("processing", "extract")
+    finally:
+        release.set()
+    batch = batch_core.wait(result["batch_id"], timeout=60, poll=0.05)
+    assert (batch["completed"], batch["failed"]) == (3, 0)
+
+
+def test_a_turn_held_elsewhere_only_delays_a_meeting(make_meeting, llm_server):
+    with cpu_turn():  # as another worker's long redaction would
+        result = batch_core.submit([make_meeting("Waits its turn")])
+        time.sleep(0.5)
+        assert batch_core.get(result["batch_id"])["results"][0]["status"] == "queued"
+    batch = batch_core.wait(result["batch_id"], timeout=60, poll=0.05)
+    assert (batch["completed"], batch["failed"]) == (1, 0)
+
+
+def test_at_most_max_workers_meetings_are_at_the_provider_at_once(make_meeting, llm_server, set_workers):
+    set_workers(2)  # the pool has 4 threads: 2 at the provider, 2 to finish answered meetings
+    lock, at_provider, peak = threading.Lock(), [0], [0]
+
+    def held(req):
+        with lock:
+            at_provider[0] += 1
+            peak[0] = max(peak[0], at_provider[0])
+        time.sleep(0.3)
+        with lock:
+            at_provider[0] -= 1
+
+    llm_server.plan = held
+    result = batch_core.submit([make_meeting(f"Meeting {n}") for n in range(6)])
+    batch = batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
+    assert (batch["completed"], batch["failed"]) == (6, 0)
+    assert peak[0] == 2
