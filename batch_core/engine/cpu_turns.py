@@ -16,6 +16,7 @@ fleet-limit waits and the local provider's extraction stay outside a turn.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -27,6 +28,7 @@ class Turns:
         self._changed = threading.Condition()
         self._busy = False
         self._urgent_waiting = 0
+        self._urgent_taken = 0  # how many urgent turns have begun, for after_urgent()
 
     @contextmanager
     def __call__(self, urgent: bool = False) -> Iterator[None]:
@@ -35,7 +37,10 @@ class Turns:
             while self._busy or (not urgent and self._urgent_waiting):
                 self._changed.wait()
             self._urgent_waiting -= urgent
+            self._urgent_taken += urgent
             self._busy = True
+            if urgent:
+                self._changed.notify_all()  # for after_urgent()
         try:
             yield
         finally:
@@ -43,5 +48,19 @@ class Turns:
                 self._busy = False
                 self._changed.notify_all()
 
+
+    def urgent_begun(self) -> int:
+        """How many urgent turns have begun so far (to pass to after_urgent)."""
+        with self._changed:
+            return self._urgent_taken
+
+    def after_urgent(self, begun: int, timeout: float) -> None:
+        """Wait until an urgent turn beyond the `begun` first ones has begun (one a thread is
+        waking up to ask for), or for `timeout` seconds: the caller, about to ask for a turn of
+        its own, lets that thread go first."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._urgent_taken == begun and (left := deadline - time.monotonic()) > 0:
+                self._changed.wait(left)
 
 cpu_turn = Turns()

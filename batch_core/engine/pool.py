@@ -16,6 +16,7 @@ from typing import Iterable
 from batch_core import store
 from batch_core.config import settings
 from batch_core.engine import economy, recovery
+from batch_core.engine.cpu_turns import cpu_turn
 from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
 from batch_core.engine.warming import start_warm_up
@@ -41,6 +42,7 @@ class Runner:
         # `workers` meetings at a time go from claim to answer (the concurrency toward the
         # provider); as many threads again finish answered meetings meanwhile (engine/cpu_turns.py).
         self._at_provider = threading.BoundedSemaphore(self.workers)
+        self._waiting_for_place = 0
         self._executor = ThreadPoolExecutor(max_workers=2 * self.workers,
                                             thread_name_prefix="batch-worker")
         self._lock = threading.Lock()
@@ -84,11 +86,24 @@ class Runner:
     def _run(self, batch_id: str, index: int) -> MeetingState | None:
         """One task: wait for a place at the provider, run the meeting, and give the place up
         as soon as the provider has answered."""
+        with self._lock:
+            self._waiting_for_place += 1
         slot = _Slot(self._at_provider)
+        with self._lock:
+            self._waiting_for_place -= 1
+
+        def answered() -> None:
+            begun = cpu_turn.urgent_begun()
+            slot.release()
+            with self._lock:
+                next_one = self._waiting_for_place > 0
+            if next_one:  # its claim and request go before this meeting's sentiment and store
+                cpu_turn.after_urgent(begun, timeout=0.05)
+
         try:
             if self._dropping.is_set():
                 return None  # as a canceled task: the meeting stays queued for a resume
-            return run_tracked(batch_id, index, slot.release)
+            return run_tracked(batch_id, index, answered)
         finally:
             slot.release()
 

@@ -5,7 +5,7 @@ import threading
 import time
 
 import batch_core
-from batch_core.engine.cpu_turns import cpu_turn
+from batch_core.engine.cpu_turns import Turns, cpu_turn
 from tests.waiting import wait_for
 
 
@@ -55,3 +55,38 @@ def test_at_most_max_workers_meetings_are_at_the_provider_at_once(make_meeting, 
     batch = batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
     assert (batch["completed"], batch["failed"]) == (6, 0)
     assert peak[0] == 2
+
+
+def test_an_urgent_waiter_goes_before_one_that_waited_longer():
+    turns, order = Turns(), []
+
+    def take(name: str, urgent: bool) -> None:
+        with turns(urgent=urgent):
+            order.append(name)
+
+    with turns():
+        finishing = threading.Thread(target=take, args=("finishing", False))
+        finishing.start()
+        time.sleep(0.2)  # it is waiting by now (were it not, the order below would be the same)
+        sending = threading.Thread(target=take, args=("sending", True))
+        sending.start()
+        wait_for(lambda: turns._urgent_waiting == 1, timeout=30, what="the urgent waiter")
+    finishing.join(30)
+    sending.join(30)
+    assert order == ["sending", "finishing"]
+
+
+def test_after_urgent_returns_when_an_urgent_turn_begins_and_never_hangs():
+    turns = Turns()
+    begun = turns.urgent_begun()
+    turns.after_urgent(begun, timeout=0.05)  # nobody comes: it gives up by itself
+    def send() -> None:
+        with turns(urgent=True):
+            pass
+
+    sender = threading.Timer(0.1, send)
+    started = time.monotonic()
+    sender.start()
+    turns.after_urgent(begun, timeout=60)
+    assert time.monotonic() - started < 30 and turns.urgent_begun() == begun + 1
+    sender.join(30)
