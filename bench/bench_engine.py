@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import batch_core  # noqa: E402
-from batch_core import redis_server  # noqa: E402
+from batch_core.store import client as redis_server  # noqa: E402
+from batch_core.store import embedded  # noqa: E402
 from batch_core.config import reload_settings  # noqa: E402
 from batch_core.models import MeetingIn  # noqa: E402
 from tests.fakes import llm_server  # noqa: E402
@@ -137,7 +138,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as data_dir:
         os.environ.pop("REDIS_URL", None)
         configure(BATCH_DATA_DIR=data_dir)
-        print(f"redis: embedded ({redis_server.ensure_server()}), cpus: {os.cpu_count()}")
+        print(f"redis: embedded ({embedded.ensure_server()}), cpus: {os.cpu_count()}")
         try:
             latency = 0.2 if args.quick else 1.0
             bench_parallel(latency, 20, [1, 3, 10])
