@@ -32,12 +32,13 @@ def meeting_id_for(batch_id: str, index: int) -> str:
 class StageClock:
     """Writes the current stage to the row and keeps per-stage durations."""
 
-    def __init__(self, batch_id: str, index: int) -> None:
+    def __init__(self, batch_id: str, index: int, claimed_as: Stage | None = None) -> None:
         self.batch_id, self.index = batch_id, index
         self.stage_ms: dict[str, float] = {}
         self.trail: list[dict[str, Any]] = []  # audit entries of the stages reached
         self._current: Stage | None = None
         self._since = time.monotonic()
+        self._unwritten = claimed_as  # the claim wrote this first stage already: one round trip less
 
     def _close_current(self) -> None:
         now = time.monotonic()
@@ -53,8 +54,11 @@ class StageClock:
         self._current = Stage(stage)
         self.trail.append({"step": self._current.value, "at": store.utc_now(),
                            "duration_ms": 0.0, "detail": {}})
-        call_with_retry(store.update_running, self.batch_id, self.index,
-                        {"stage": self._current.value, "stage_ms": self.stage_ms}, owner_id())
+        if self._current is self._unwritten and not self.stage_ms:
+            self._unwritten = None
+        else:
+            call_with_retry(store.update_running, self.batch_id, self.index,
+                            {"stage": self._current.value, "stage_ms": self.stage_ms}, owner_id())
         # A key already rejected for this batch fails the meeting here, without a call.
         if self._current is Stage.EXTRACT:
             gate.enter(self.batch_id)
@@ -182,13 +186,13 @@ def _process(batch_id: str, index: int, answered: Callable[[], None]) -> Meeting
     with cpu_turn(urgent=True):
         claimed = call_with_retry(
             store.claim, batch_id, index,
-            {"started_at": store.utc_now(), "owner": owner_id(), "stage": None, "error": None,
+            {"started_at": store.utc_now(), "owner": owner_id(), "stage": Stage.PARSE.value, "error": None,
              "finished_at": None, "duration_ms": None, "stage_ms": {}, "audit": None},
         )
     if claimed is None:
         return None  # canceled, already done, or claimed by another worker
     started = time.monotonic()
-    clock = StageClock(batch_id, index)
+    clock = StageClock(batch_id, index, claimed_as=Stage.PARSE)
     meeting_id = meeting_id_for(batch_id, index)
     redacted: RedactedInput | None = None
     meter = batch_meter(batch_id)
@@ -199,7 +203,7 @@ def _process(batch_id: str, index: int, answered: Callable[[], None]) -> Meeting
                 raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
             redacted = RedactedInput(batch_id, index, queued)
             ready = prepare(queued.meeting, clock, queued.redaction, redacted)
-        clock(Stage.EXTRACT)  # may block (fleet limits) or raise ProviderAuthError (key gate)
+            clock(Stage.EXTRACT)  # may raise ProviderAuthError (key gate); never waits
         provider, extraction = extract_live(ready, meter,
                                             lambda part, total: _show_part(batch_id, index, part, total))
         answered()
