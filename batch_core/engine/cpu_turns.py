@@ -10,8 +10,9 @@ once. Sending first keeps the provider busy: the next meeting's claim, parse and
 before the last one's sentiment and store, which then run while that request is at the provider
 (the pool keeps threads beyond BATCH_MAX_WORKERS for them; engine/pool.py).
 
-Nothing runs slower for it: the GIL already allowed one of these steps at a time. Provider calls,
-fleet-limit waits and the local provider's extraction stay outside a turn.
+Nothing runs slower for it: the GIL already allowed one of these steps at a time. A sender holds
+its turn until its request leaves (pipeline/leaving.py); the provider's wait, fleet-limit waits
+and the local provider's extraction stay outside a turn.
 """
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ class Turns:
 
     @contextmanager
     def __call__(self, urgent: bool = False) -> Iterator[None]:
+        held = self.hold(urgent)
+        try:
+            yield
+        finally:
+            held.release()
+
+    def hold(self, urgent: bool = False) -> "Held":
+        """Wait for the turn and hold it until the returned Held is released."""
         with self._changed:
             self._urgent_waiting += urgent
             while self._busy or (not urgent and self._urgent_waiting):
@@ -41,12 +50,12 @@ class Turns:
             self._busy = True
             if urgent:
                 self._changed.notify_all()  # for after_urgent()
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._busy = False
-                self._changed.notify_all()
+        return Held(self)
+
+    def _give_back(self) -> None:
+        with self._changed:
+            self._busy = False
+            self._changed.notify_all()
 
 
     def urgent_begun(self) -> int:
@@ -62,5 +71,19 @@ class Turns:
         with self._changed:
             while self._urgent_taken == begun and (left := deadline - time.monotonic()) > 0:
                 self._changed.wait(left)
+
+class Held:
+    """A turn being held; release() gives it back once, however often it is called."""
+
+    def __init__(self, turns: Turns) -> None:
+        self._turns: Turns | None = turns
+        self._lock = threading.Lock()
+
+    def release(self) -> None:
+        with self._lock:
+            turns, self._turns = self._turns, None
+        if turns is not None:
+            turns._give_back()
+
 
 cpu_turn = Turns()

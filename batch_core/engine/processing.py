@@ -21,6 +21,7 @@ from batch_core.store.client import compact_aof
 from batch_core.engine.identity import owner_id
 from batch_core.engine.metering import batch_meter
 from batch_core.engine.cpu_turns import cpu_turn
+from batch_core.pipeline.leaving import when_leaving
 
 log = logging.getLogger(__name__)
 
@@ -197,15 +198,21 @@ def _process(batch_id: str, index: int, answered: Callable[[], None]) -> Meeting
     redacted: RedactedInput | None = None
     meter = batch_meter(batch_id)
     try:
-        with cpu_turn(urgent=True):  # the steps of pipeline.run_pipeline, the provider's wait outside a turn
+        # The steps of pipeline.run_pipeline. The turn is held until the request leaves (the SDK
+        # builds it in it) and given back before anything waits (pipeline/leaving.py).
+        held = cpu_turn.hold(urgent=True)
+        try:
             queued = call_with_retry(store.get_item, batch_id, index)
             if queued is None:
                 raise MeetingFailed("The meeting's input is no longer stored (the batch expired).")
             redacted = RedactedInput(batch_id, index, queued)
             ready = prepare(queued.meeting, clock, queued.redaction, redacted)
             clock(Stage.EXTRACT)  # may raise ProviderAuthError (key gate); never waits
-        provider, extraction = extract_live(ready, meter,
-                                            lambda part, total: _show_part(batch_id, index, part, total))
+            with when_leaving(held.release):
+                provider, extraction = extract_live(ready, meter,
+                                                    lambda part, total: _show_part(batch_id, index, part, total))
+        finally:
+            held.release()
         answered()
         with cpu_turn():
             record = finish(ready, meeting_id, batch_id, provider, extraction, meter, clock)

@@ -16,11 +16,18 @@ from tenacity import RetryCallState, Retrying, wait_exponential_jitter
 from batch_core.config import Settings
 from batch_core.errors import MeetingFailed, ProviderAuthError
 from batch_core.pipeline.faults import AnswerTruncated, ContextExceeded, ProviderFault, failure_message
+from batch_core.pipeline.leaving import leaving
 
 T = TypeVar("T")
 INVALID_ANSWER_ATTEMPTS = 2  # the first bad answer gets one more try, the second fails the meeting
 
 _attempt_guard: Callable[[], AbstractContextManager] = nullcontext
+
+
+def _guarded() -> AbstractContextManager:
+    if _attempt_guard is not nullcontext:
+        leaving()  # the guard may wait for a fleet-wide slot
+    return _attempt_guard()
 
 
 def set_attempt_guard(guard: Callable[[], AbstractContextManager] | None) -> None:
@@ -65,7 +72,7 @@ class ProviderRetry:
             nonlocal invalid_answers
             log.attempts += 1
             try:
-                with _attempt_guard():
+                with _guarded():
                     return fn()
             except ProviderFault as fault:
                 invalid_answers += fault.kind == "invalid_answer"

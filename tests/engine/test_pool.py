@@ -73,11 +73,15 @@ def test_a_rejected_key_costs_at_most_one_call_per_worker(make_meeting, llm_serv
 
 def test_cancel_stops_queued_meetings_and_lets_in_flight_finish(make_meeting, llm_server, set_workers):
     set_workers(1)
-    llm_server.default = FakeResponse.ok(delay=0.4)
+    release = threading.Event()  # the first meeting stays at the provider until the cancel is in
+    llm_server.plan = lambda req: release.wait(60) and None
     result = batch_core.submit([make_meeting(f"M{i}") for i in range(5)])
     batch_id = result["batch_id"]
-    wait_for(lambda: batch_core.get(batch_id)["processing"] == 1)
-    canceled = batch_core.cancel(batch_id)
+    wait_for(lambda: llm_server.request_count == 1, what="the first meeting at the provider")
+    try:
+        canceled = batch_core.cancel(batch_id)
+    finally:
+        release.set()
     assert canceled["canceled_now"] == 4 and canceled["status"] == "processing"
     assert canceled["cancel_requested"] is True
     batch = batch_core.wait(batch_id, timeout=30, poll=0.05)

@@ -11,6 +11,7 @@ import anthropic
 
 from batch_core.config import Settings
 from batch_core.pipeline.faults import ProviderFault
+from batch_core.pipeline.leaving import leaving
 from batch_core.pipeline.providers.sdk import Call, SdkProvider
 
 
@@ -22,7 +23,8 @@ class AnthropicProvider(SdkProvider):
         super().__init__(config, config.anthropic_api_key)
         self.endpoint = config.anthropic_base_url or ""
         self._client = anthropic.Anthropic(api_key=config.anthropic_api_key, base_url=config.anthropic_base_url,
-                                           timeout=config.llm_timeout_seconds, max_retries=0)
+                                           timeout=config.llm_timeout_seconds, max_retries=0,
+                                           http_client=anthropic.DefaultHttpxClient(event_hooks={"request": [leaving]}))
         self._messages = self._client.messages  # its module loads now, not in the first call (openai_provider.py)
 
     def params(self, call: Call) -> dict[str, Any]:

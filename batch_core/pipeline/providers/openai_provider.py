@@ -7,6 +7,7 @@ import openai
 
 from batch_core.config import Settings
 from batch_core.pipeline.faults import ProviderFault
+from batch_core.pipeline.leaving import leaving
 from batch_core.pipeline.providers.sdk import Call, SdkProvider
 
 
@@ -30,7 +31,8 @@ class OpenAIProvider(SdkProvider):
         # tenacity owns retries: the SDK's own would multiply every attempt.
         settled_httpx()
         self._client = openai.OpenAI(api_key=config.openai_api_key, base_url=config.openai_base_url,
-                                     timeout=config.llm_timeout_seconds, max_retries=0)
+                                     timeout=config.llm_timeout_seconds, max_retries=0,
+                                     http_client=openai.DefaultHttpxClient(event_hooks={"request": [leaving]}))
         # The SDK imports a resource's module at its first use (~30-70 ms): here, when the engine
         # starts, not in the first meeting's call, where every worker would wait for it.
         self._completions = self._client.chat.completions

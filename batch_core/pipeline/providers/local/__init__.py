@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from batch_core.pipeline.leaving import leaving
 from batch_core.models import Insights
 from batch_core.pipeline.providers.base import Extraction, ExtractionRequest, SummaryAnswer
 from batch_core.pipeline.providers.local.actions import extract_action_items
@@ -23,6 +24,7 @@ class LocalProvider:
         self.model = model
 
     def extract(self, request: ExtractionRequest, meter: object = None) -> Extraction:
+        leaving()  # no request leaves, but this is the long step: others compute meanwhile
         # Fillers, stutters and tags out; "Yeah." replies stay, rules read them as agreement.
         turns = clean_turns(request.turns, drop_backchannels=False)
         sentences = split_sentences(turns)
