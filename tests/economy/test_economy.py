@@ -134,7 +134,7 @@ def test_expired_meetings_can_be_retried_live(economy_server, make_meeting):
     first = batch_core.wait(batch_id, timeout=60)
     assert (first["completed"], first["failed"]) == (1, 1)
     again = batch_core.wait(batch_core.retry_failed(batch_id, mode="live")["batch_id"], timeout=60)
-    assert (again["completed"], again["failed"], again["mode"]) == (2, 0, "live")
+    assert (again["completed"], again["failed"], again["mode"]) == (2, 0, "live"), [r.get("error") for r in again["results"]]
     assert len(economy_server.batches.creates) == 1  # the retry went live, not in a new provider batch
 
 

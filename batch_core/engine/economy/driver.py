@@ -19,7 +19,7 @@ from batch_core.engine.economy.sending import Sender
 from batch_core.engine.identity import owner_id
 from batch_core.engine.processing import compact_after_sensitive
 from batch_core.errors import BatchError, MeetingFailed, StorageUnavailable
-from batch_core.models import BatchState, MeetingState
+from batch_core.models import BatchMode, BatchState, MeetingState
 from batch_core.pipeline.providers import get_provider
 from batch_core.pipeline.providers.batches import batch_api
 from batch_core.pipeline.providers.sdk import SdkProvider
@@ -105,10 +105,12 @@ def _follow(batch_id: str, sender: Sender, collector: Collector) -> bool:
     while not _stop.is_set():
         if call_with_retry(store.header, batch_id) is None:
             return True  # expired or deleted meanwhile
-        if call_with_retry(store.queued_indexes, batch_id):
+        # A retry may have switched the batch to live: its queued meetings are the pool's then.
+        economy = call_with_retry(store.batch_mode, batch_id) == BatchMode.ECONOMY.value
+        if economy and call_with_retry(store.queued_indexes, batch_id):
             sender.run()
             delay = max(0.05, config.economy_poll_seconds)
-        if not collector.poll_once() and not call_with_retry(store.queued_indexes, batch_id):
+        if not collector.poll_once() and not (economy and call_with_retry(store.queued_indexes, batch_id)):
             return True
         if _stop.wait(delay):
             break
