@@ -19,7 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 class Turns:
@@ -50,7 +50,7 @@ class Turns:
             self._busy = True
             if urgent:
                 self._changed.notify_all()  # for after_urgent()
-        return Held(self)
+        return Held(self._give_back)
 
     def _give_back(self) -> None:
         with self._changed:
@@ -73,17 +73,18 @@ class Turns:
                 self._changed.wait(left)
 
 class Held:
-    """A turn being held; release() gives it back once, however often it is called."""
+    """Something held (a turn, a semaphore's place) that release() gives back once, however often
+    it is called."""
 
-    def __init__(self, turns: Turns) -> None:
-        self._turns: Turns | None = turns
+    def __init__(self, give_back: Callable[[], None]) -> None:
+        self._give_back: Callable[[], None] | None = give_back
         self._lock = threading.Lock()
 
     def release(self) -> None:
         with self._lock:
-            turns, self._turns = self._turns, None
-        if turns is not None:
-            turns._give_back()
+            give_back, self._give_back = self._give_back, None
+        if give_back is not None:
+            give_back()
 
 
 cpu_turn = Turns()

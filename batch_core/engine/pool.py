@@ -16,7 +16,7 @@ from typing import Iterable
 from batch_core import store
 from batch_core.config import settings
 from batch_core.engine import economy, recovery
-from batch_core.engine.cpu_turns import cpu_turn
+from batch_core.engine.cpu_turns import Held, cpu_turn
 from batch_core.engine.identity import lease_deadline, owner_id, owner_is_gone
 from batch_core.engine.limits import install as install_provider_limits
 from batch_core.engine.warming import start_warm_up
@@ -88,7 +88,8 @@ class Runner:
         as soon as the provider has answered."""
         with self._lock:
             self._waiting_for_place += 1
-        slot = _Slot(self._at_provider)
+        self._at_provider.acquire()
+        slot = Held(self._at_provider.release)
         with self._lock:
             self._waiting_for_place -= 1
 
@@ -204,21 +205,6 @@ class Runner:
         self._stopping.set()
         economy.stop_all(wait=wait)
         self._executor.shutdown(wait=wait, cancel_futures=cancel_pending)
-
-
-class _Slot:
-    """A held place of a semaphore, given back once however often release() is called."""
-
-    def __init__(self, places: threading.BoundedSemaphore) -> None:
-        places.acquire()
-        self._places: threading.BoundedSemaphore | None = places
-        self._lock = threading.Lock()
-
-    def release(self) -> None:
-        with self._lock:
-            places, self._places = self._places, None
-        if places is not None:
-            places.release()
 
 
 _runner_lock = threading.Lock()

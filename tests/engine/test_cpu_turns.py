@@ -6,6 +6,7 @@ import time
 
 import batch_core
 from batch_core.engine.cpu_turns import Turns, cpu_turn
+from tests.fakes.llm_scripts import InFlight
 from tests.waiting import wait_for
 
 
@@ -40,21 +41,11 @@ def test_a_turn_held_elsewhere_only_delays_a_meeting(make_meeting, llm_server):
 
 def test_at_most_max_workers_meetings_are_at_the_provider_at_once(make_meeting, llm_server, set_workers):
     set_workers(2)  # the pool has 4 threads: 2 at the provider, 2 to finish answered meetings
-    lock, at_provider, peak = threading.Lock(), [0], [0]
-
-    def held(req):
-        with lock:
-            at_provider[0] += 1
-            peak[0] = max(peak[0], at_provider[0])
-        time.sleep(0.3)
-        with lock:
-            at_provider[0] -= 1
-
-    llm_server.plan = held
+    llm_server.plan = at_provider = InFlight(0.3)
     result = batch_core.submit([make_meeting(f"Meeting {n}") for n in range(6)])
     batch = batch_core.wait(result["batch_id"], timeout=120, poll=0.05)
     assert (batch["completed"], batch["failed"]) == (6, 0)
-    assert peak[0] == 2
+    assert at_provider.peak == 2
 
 
 def test_an_urgent_waiter_goes_before_one_that_waited_longer():

@@ -7,6 +7,7 @@ import json
 import random
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -132,3 +133,22 @@ def random_faults(rates: dict[str, float], seed: int = 0, retry_after: float = 0
         return None
 
     return plan
+
+
+class InFlight:
+    """A plan that holds each request `seconds` and counts how many were inside at once (`peak`),
+    then lets the server give its default answer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.peak = 0
+        self._inside = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Any) -> None:
+        with self._lock:
+            self._inside += 1
+            self.peak = max(self.peak, self._inside)
+        time.sleep(self.seconds)
+        with self._lock:
+            self._inside -= 1

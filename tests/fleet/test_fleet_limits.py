@@ -122,19 +122,10 @@ def test_pipeline_provider_calls_respect_the_cap(limits, monkeypatch):
     from tests.fakes.llm_server import FakeLLMServer
     from tests.test_submit import TRANSCRIPT
 
-    lock = threading.Lock()
-    inside, peak = [0], [0]
+    from tests.fakes.llm_scripts import InFlight
 
-    def slow_and_counted(request):
-        with lock:
-            inside[0] += 1
-            peak[0] = max(peak[0], inside[0])
-        time.sleep(0.2)
-        with lock:
-            inside[0] -= 1
-        return None  # then the default valid answer
-
-    with FakeLLMServer(plan=slow_and_counted) as server:
+    counted = InFlight(0.2)  # counted inside the server while each request is being answered
+    with FakeLLMServer(plan=counted) as server:
         for name, value in {**server.env("openai"), "BATCH_MAX_WORKERS": "4"}.items():
             monkeypatch.setenv(name, value)
         limits(concurrency=2)
@@ -144,4 +135,4 @@ def test_pipeline_provider_calls_respect_the_cap(limits, monkeypatch):
         done = batch_core.wait(batch["batch_id"], timeout=60, poll=0.05)
     assert done["completed"] == 8
     assert server.request_count == 8
-    assert peak[0] == 2
+    assert counted.peak == 2
