@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
@@ -43,6 +44,7 @@ class Runner:
         # provider); as many threads again finish answered meetings meanwhile (engine/cpu_turns.py).
         self._at_provider = threading.BoundedSemaphore(self.workers)
         self._waiting_for_place = 0
+        self._next: deque[tuple[str, int]] = deque()  # one entry per task, in the order scheduled
         self._executor = ThreadPoolExecutor(max_workers=2 * self.workers,
                                             thread_name_prefix="batch-worker")
         self._lock = threading.Lock()
@@ -74,7 +76,8 @@ class Runner:
             self._owned.add(batch_id)
             for index in indexes:
                 tracker.scheduled(batch_id, index)  # so recovery knows a task will come
-                future = self._executor.submit(self._run, batch_id, index)
+                self._next.append((batch_id, index))
+                future = self._executor.submit(self._run_next)
                 self._futures.add(future)
                 futures.append(future)
         # Outside the lock: a task that already finished runs its callback right here, and
@@ -83,15 +86,16 @@ class Runner:
             future.add_done_callback(self._forget)
         return len(futures)
 
-    def _run(self, batch_id: str, index: int) -> MeetingState | None:
-        """One task: wait for a place at the provider, run the meeting, and give the place up
-        as soon as the provider has answered."""
+    def _run_next(self) -> MeetingState | None:
+        """One task: wait for a place at the provider, run the next meeting in submission order
+        (whichever thread gets the place), and give the place up once the provider has answered."""
         with self._lock:
             self._waiting_for_place += 1
         self._at_provider.acquire()
         slot = Held(self._at_provider.release)
         with self._lock:
             self._waiting_for_place -= 1
+            batch_id, index = self._next.popleft()
 
         def answered() -> None:
             begun = cpu_turn.urgent_begun()
